@@ -1,0 +1,90 @@
+//! The command line, as clap derive types. Their doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Generates a complete, ready-to-deploy multi-account AWS landing-zone repository.
+///
+/// Answers come from the embedded default (the `standard` preset, with --yes),
+/// --preset, --config and --set, in increasing precedence.
+#[derive(Debug, Parser)]
+#[command(
+    name = "lzgen",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print errors only.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a new landing-zone repository into DIR.
+    New {
+        /// A missing or empty folder (a non-empty one only with --force).
+        dir: PathBuf,
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Write into a non-empty DIR, replacing only the files lzgen generates.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print what `new` would write, and a summary of the organization; write nothing.
+    Plan {
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// Check the answers and print every problem at once.
+    ///
+    /// With no --config, --preset, --set or --yes, reads ./lzgen.yaml.
+    Validate {
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// List the presets, or print one as YAML.
+    Presets {
+        #[command(subcommand)]
+        action: Option<PresetsAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsAction {
+    /// Print a preset as a complete lzgen.yaml.
+    Show {
+        /// lab, standard or enterprise.
+        name: String,
+    },
+}
+
+/// Where the answers come from.
+#[derive(Debug, Clone, Args, Default)]
+pub struct Inputs {
+    /// Read answers from this lzgen.yaml.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Start from a preset: lab, standard or enterprise.
+    #[arg(long, short, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// Set one answer, e.g. pipeline.deploy.strategy=canary or
+    /// organization.regions=[us-east-1,eu-west-1]. VALUE is read as YAML; null
+    /// removes the key. Repeat as needed; later ones win.
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+
+    /// Take the default (the standard preset) for every answer not given.
+    #[arg(long, short, visible_alias = "defaults")]
+    pub yes: bool,
+}

@@ -1,0 +1,268 @@
+//! One function per subcommand: glue between the command line, the pipeline
+//! in `lib.rs` and the terminal. Each returns a `Report`; `run` prints it as
+//! text or JSON and picks the exit code.
+
+mod summary;
+
+use crate::cli::{Cli, Command, Inputs, PresetsAction};
+use crate::config::{self, Sources};
+use crate::error::Error;
+use crate::output;
+use crate::problem::{Problem, Warning};
+use crate::{Resolved, generate, resolve};
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// What a command has to say: text for people (stdout), and the same facts
+/// as JSON for machines.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub text: String,
+    pub json: serde_json::Map<String, serde_json::Value>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Runs the command and prints its result; returns the exit code.
+pub fn run(cli: &Cli) -> u8 {
+    let command = match &cli.command {
+        Command::New { .. } => "new",
+        Command::Plan { .. } => "plan",
+        Command::Validate { .. } => "validate",
+        Command::Presets { .. } => "presets",
+    };
+    let result = match &cli.command {
+        Command::New { dir, inputs, force } => new(dir, inputs, *force),
+        Command::Plan { inputs } => plan(inputs),
+        Command::Validate { inputs } => validate(inputs),
+        Command::Presets { action } => presets(action.as_ref()),
+    };
+    let ui = Ui::new(cli.json, cli.quiet);
+    match result {
+        Ok(report) => {
+            ui.success(command, report);
+            0
+        }
+        Err(err) => {
+            ui.failure(command, &err);
+            err.exit_code()
+        }
+    }
+}
+
+fn sources(inputs: &Inputs) -> Sources {
+    Sources {
+        preset: inputs.preset.clone(),
+        config: inputs.config.clone(),
+        sets: inputs.sets.clone(),
+        yes: inputs.yes,
+    }
+}
+
+fn read_file(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+fn resolve_inputs(inputs: &Inputs) -> Result<Resolved, Error> {
+    resolve(&sources(inputs), read_file)
+}
+
+fn warnings_json(warnings: &[Warning]) -> serde_json::Value {
+    serde_json::to_value(warnings).unwrap_or_default()
+}
+
+fn files_json(files: &[crate::render::RenderedFile]) -> serde_json::Value {
+    files
+        .iter()
+        .map(|f| json!({"path": f.path, "bytes": f.bytes.len()}))
+        .collect()
+}
+
+fn new(dir: &Path, inputs: &Inputs, force: bool) -> Result<Report, Error> {
+    let resolved = resolve_inputs(inputs)?;
+    let files = generate(&resolved)?;
+    let written = output::write_repo(dir, &files, force)?;
+    let mut report = Report {
+        warnings: resolved.warnings.clone(),
+        ..Report::default()
+    };
+    report.text = format!(
+        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n  less README.md            # what was generated, and the deploy order\n  \
+         # CI can render the same repo with: lzgen new <dir> --config lzgen.yaml\n",
+        written.files,
+        written.bytes,
+        dir.display(),
+        dir.display()
+    );
+    report
+        .json
+        .insert("target".into(), json!(dir.display().to_string()));
+    report.json.insert("files".into(), files_json(&files));
+    report.json.insert("bytes".into(), json!(written.bytes));
+    Ok(report)
+}
+
+fn plan(inputs: &Inputs) -> Result<Report, Error> {
+    let resolved = resolve_inputs(inputs)?;
+    let files = generate(&resolved)?;
+    let name = resolved.zone.organization.name.clone();
+    let mut report = Report {
+        warnings: resolved.warnings.clone(),
+        ..Report::default()
+    };
+    report.text = format!(
+        "{}\n{}",
+        summary::organization(&resolved.zone),
+        output::plan_tree(&format!("{name}-landing-zone"), &files)
+    );
+    report.json.insert("files".into(), files_json(&files));
+    report
+        .json
+        .insert("bytes".into(), json!(output::total_bytes(&files)));
+    report.json.insert(
+        "organization".into(),
+        summary::organization_json(&resolved.zone),
+    );
+    Ok(report)
+}
+
+fn validate(inputs: &Inputs) -> Result<Report, Error> {
+    let mut inputs = inputs.clone();
+    let nothing_given =
+        inputs.config.is_none() && inputs.preset.is_none() && inputs.sets.is_empty() && !inputs.yes;
+    if nothing_given && Path::new("lzgen.yaml").is_file() {
+        inputs.config = Some(PathBuf::from("lzgen.yaml"));
+    }
+    let resolved = resolve_inputs(&inputs)?;
+    let mut report = Report {
+        warnings: resolved.warnings.clone(),
+        ..Report::default()
+    };
+    let zone = &resolved.zone;
+    report.text = format!(
+        "The answers are valid: {} accounts, {} OUs, {} region(s), {} pipeline stage(s).\n",
+        zone.accounts.len(),
+        zone.ous.len(),
+        zone.organization.regions.len(),
+        zone.pipeline.stages.len()
+    );
+    Ok(report)
+}
+
+fn presets(action: Option<&PresetsAction>) -> Result<Report, Error> {
+    let mut report = Report::default();
+    match action {
+        None => {
+            let width = config::PRESETS
+                .iter()
+                .map(|p| p.name.len())
+                .max()
+                .unwrap_or(0);
+            for preset in config::PRESETS {
+                let default = if preset.name == config::DEFAULT_PRESET {
+                    " (default)"
+                } else {
+                    ""
+                };
+                report.text.push_str(&format!(
+                    "{:width$}  {}{default}\n",
+                    preset.name, preset.summary
+                ));
+            }
+            report
+                .text
+                .push_str("\nShow one with: lzgen presets show NAME\n");
+            let list: Vec<serde_json::Value> = config::PRESETS
+                .iter()
+                .map(|p| json!({"name": p.name, "summary": p.summary, "default": p.name == config::DEFAULT_PRESET}))
+                .collect();
+            report.json.insert("presets".into(), json!(list));
+        }
+        Some(PresetsAction::Show { name }) => {
+            let preset = config::find_preset(name).map_err(Error::invalid)?;
+            report.text = preset.yaml.to_string();
+            report.json.insert("name".into(), json!(preset.name));
+            report.json.insert("yaml".into(), json!(preset.yaml));
+        }
+    }
+    Ok(report)
+}
+
+/// Prints results on stdout, warnings and errors on stderr, or one JSON
+/// document on stdout.
+struct Ui {
+    json: bool,
+    quiet: bool,
+    color: bool,
+}
+
+impl Ui {
+    fn new(json: bool, quiet: bool) -> Self {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        Ui { json, quiet, color }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn success(&self, command: &str, report: Report) {
+        if self.json {
+            let mut doc = serde_json::Map::new();
+            doc.insert("command".into(), json!(command));
+            doc.insert("ok".into(), json!(true));
+            doc.extend(report.json);
+            doc.insert("warnings".into(), warnings_json(&report.warnings));
+            doc.insert("errors".into(), json!([]));
+            print_json(&serde_json::Value::Object(doc));
+            return;
+        }
+        if self.quiet {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        for w in &report.warnings {
+            let _ = writeln!(err, "{} {w}", self.paint("33", "warning:"));
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(report.text.as_bytes());
+    }
+
+    fn failure(&self, command: &str, err: &Error) {
+        let problems: Vec<Problem> = err.problems();
+        if self.json {
+            let doc = json!({
+                "command": command,
+                "ok": false,
+                "exit_code": err.exit_code(),
+                "warnings": [],
+                "errors": problems,
+            });
+            print_json(&doc);
+            return;
+        }
+        let mut out = std::io::stderr().lock();
+        let label = self.paint("31", "error:");
+        for p in &problems {
+            let _ = writeln!(out, "{label} {p}");
+        }
+        if let Error::Invalid(list) = err
+            && list.len() > 1
+        {
+            let _ = writeln!(out, "{} problems; nothing was written.", list.len());
+        } else if matches!(err, Error::Invalid(_)) {
+            let _ = writeln!(out, "Nothing was written.");
+        }
+    }
+}
+
+fn print_json(doc: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}

@@ -1,0 +1,67 @@
+//! A short summary of the organization, for `plan`.
+
+use crate::model::LandingZone;
+use serde_json::json;
+
+pub fn organization(lz: &LandingZone) -> String {
+    let org = &lz.organization;
+    let mut out = format!(
+        "Organization {} (partition {}, home region {}, regions {})\n",
+        org.name,
+        org.partition,
+        org.home_region,
+        org.regions.join(", ")
+    );
+    let width = lz.accounts.iter().map(|a| a.name.len()).max().unwrap_or(0);
+    for ou in &lz.ous {
+        let indent = "  ".repeat(ou.depth + 1);
+        out.push_str(&format!("{indent}OU {}\n", ou.name));
+        for name in &ou.accounts {
+            if let Some(account) = lz.account(name) {
+                let roles: Vec<&str> = account.roles.iter().map(|r| r.name()).collect();
+                let adopted = if account.id.is_some() {
+                    " (existing account)"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{indent}  {:width$}  {}{adopted}\n",
+                    account.name,
+                    roles.join(", ")
+                ));
+            }
+        }
+    }
+    let p = &lz.pipeline;
+    let stages: Vec<String> = p
+        .stages
+        .iter()
+        .map(|s| {
+            if s.approval {
+                format!("approval → {}", s.name)
+            } else {
+                s.name.clone()
+            }
+        })
+        .collect();
+    out.push_str(&format!(
+        "Pipeline {}: {} {}, source → build → {}\n",
+        p.application,
+        json!(p.deploy.compute).as_str().unwrap_or_default(),
+        json!(p.deploy.strategy).as_str().unwrap_or_default(),
+        stages.join(" → ")
+    ));
+    out
+}
+
+pub fn organization_json(lz: &LandingZone) -> serde_json::Value {
+    json!({
+        "name": lz.organization.name,
+        "partition": lz.organization.partition,
+        "home_region": lz.organization.home_region,
+        "regions": lz.organization.regions,
+        "ous": lz.ous.iter().map(|ou| json!({"path": ou.path, "accounts": ou.accounts})).collect::<Vec<_>>(),
+        "accounts": lz.accounts.iter().map(|a| json!({"name": a.name, "roles": a.roles, "ou": a.ou})).collect::<Vec<_>>(),
+        "stages": lz.pipeline.stages.iter().map(|s| json!({"name": s.name, "accounts": s.accounts, "approval": s.approval})).collect::<Vec<_>>(),
+    })
+}

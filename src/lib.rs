@@ -1,0 +1,103 @@
+//! lzgen: answers → validated model → blueprints → verified, atomic output.
+//!
+//! Each step is one module, and data only goes forward:
+//! `config` (what the user wrote) → `model` (validated, derived) → `render`
+//! (blueprints into files, in memory) → `verify` (parse every file back) →
+//! `output` (the only module that writes).
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod problem;
+pub mod render;
+pub mod verify;
+
+use config::{Answers, Sources};
+use error::Error;
+use model::LandingZone;
+use problem::{Problem, Warning};
+use render::{Blueprints, RenderedFile};
+use std::path::Path;
+
+/// Validated answers and the landing zone they describe.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub answers: Answers,
+    pub zone: LandingZone,
+    pub warnings: Vec<Warning>,
+}
+
+/// Layers the sources and validates them, collecting every problem.
+pub fn resolve(
+    sources: &Sources,
+    read: impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Resolved, Error> {
+    let doc = config::layer(sources, read).map_err(Error::Invalid)?;
+    let (answers, mut problems) = config::answers_from_value(doc);
+    match model::build(&answers) {
+        Ok((zone, warnings)) if problems.is_empty() => Ok(Resolved {
+            answers,
+            zone,
+            warnings,
+        }),
+        Ok(_) => Err(Error::Invalid(problems)),
+        Err(more) => {
+            // A key already reported as malformed is also "missing" to the
+            // model: say it once.
+            for p in more {
+                let dup = problems.iter().any(|q| q.key == p.key);
+                if !dup {
+                    problems.push(p);
+                }
+            }
+            Err(Error::Invalid(problems))
+        }
+    }
+}
+
+/// The `lzgen.yaml` written at the root of every generated repo.
+pub fn answers_file(answers: &Answers) -> Result<RenderedFile, Error> {
+    let body = config::to_yaml(answers).map_err(|e| Error::Bug(format!("lzgen.yaml: {e}")))?;
+    let text = format!(
+        "# The answers this landing zone was generated from, by lzgen {}.\n\
+         # To change the landing zone, edit this file and render again with\n\
+         # `lzgen new <dir> --config lzgen.yaml`; CI can run the same command.\n{body}",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(RenderedFile {
+        path: "lzgen.yaml".into(),
+        bytes: text.into_bytes(),
+        executable: false,
+    })
+}
+
+/// Renders and verifies every file of the repo, in memory.
+pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
+    if resolved.zone.organization.iac.terraform() {
+        return Err(Error::invalid(
+            Problem::new(
+                "organization.iac",
+                format!(
+                    "expected `cloudformation`: Terraform output is not in lzgen {} yet, found `{}`",
+                    env!("CARGO_PKG_VERSION"),
+                    if resolved.zone.organization.iac.cloudformation() { "both" } else { "terraform" }
+                ),
+            )
+            .with_hint("use --set organization.iac=cloudformation"),
+        ));
+    }
+    let mut files = Blueprints::embedded()
+        .render(&resolved.zone)
+        .map_err(|e| Error::Bug(e.to_string()))?;
+    files.push(answers_file(&resolved.answers)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let defects = verify::verify(&resolved.zone, &files);
+    if !defects.is_empty() {
+        let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
+        return Err(Error::Bug(lines.join("\n")));
+    }
+    Ok(files)
+}

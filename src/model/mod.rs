@@ -1,0 +1,353 @@
+//! The validated landing zone. Every derived value (names, CIDRs, stages,
+//! stacks and their parameters) is computed here once; blueprints only place
+//! values, they never compute them.
+
+pub mod cidr;
+pub mod regions;
+mod stacks;
+mod validate;
+
+pub use stacks::{Parameter, Placeholder, Stack, StackKind};
+pub use validate::{build, limits};
+
+use serde::Serialize;
+
+/// A landing zone that passed validation. Every later step trusts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LandingZone {
+    pub organization: Organization,
+    /// The OU tree, flattened in tree order (a parent before its children).
+    pub ous: Vec<OrganizationalUnit>,
+    pub accounts: Vec<Account>,
+    pub holders: RoleHolders,
+    pub pipeline: Pipeline,
+    pub guardrails: Vec<ServiceControlPolicy>,
+    pub security: Security,
+    pub logging: Logging,
+    pub notifications: Notifications,
+    pub terraform: Terraform,
+    pub names: Names,
+    /// Every CloudFormation stack, in deployment order.
+    pub stacks: Vec<Stack>,
+    /// Values only known once something is deployed, and where they come from.
+    pub placeholders: Vec<Placeholder>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Iac {
+    Cloudformation,
+    Terraform,
+    Both,
+}
+
+impl Iac {
+    pub const NAMES: &'static [&'static str] = &["cloudformation", "terraform", "both"];
+
+    pub fn cloudformation(self) -> bool {
+        matches!(self, Iac::Cloudformation | Iac::Both)
+    }
+
+    pub fn terraform(self) -> bool {
+        matches!(self, Iac::Terraform | Iac::Both)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    pub name: String,
+    pub management_account_id: Option<String>,
+    pub home_region: String,
+    pub regions: Vec<String>,
+    /// The regions other than the home region.
+    pub other_regions: Vec<String>,
+    pub partition: String,
+    /// Where the AWS Organizations API, and the organization stack, live.
+    pub organizations_region: String,
+    pub iac: Iac,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganizationalUnit {
+    pub name: String,
+    /// Path from the root, `/`-separated: `Workloads/Prod`.
+    pub path: String,
+    /// CloudFormation logical ID: `OuWorkloadsProd`.
+    pub logical_id: String,
+    /// The parent's logical ID; `None` under the root.
+    pub parent: Option<String>,
+    pub depth: usize,
+    /// Names of the accounts placed directly in this OU, in file order.
+    pub accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    LogArchive,
+    Security,
+    Tooling,
+    Artifact,
+    Workload,
+}
+
+impl Role {
+    pub const NAMES: &'static [&'static str] =
+        &["log-archive", "security", "tooling", "artifact", "workload"];
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "log-archive" => Role::LogArchive,
+            "security" => Role::Security,
+            "tooling" => Role::Tooling,
+            "artifact" => Role::Artifact,
+            "workload" => Role::Workload,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        Role::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub name: String,
+    /// CloudFormation logical ID stem: `LogArchive`.
+    pub logical_id: String,
+    pub roles: Vec<Role>,
+    pub email: Option<String>,
+    /// Set for an existing account, which is adopted rather than created.
+    pub id: Option<String>,
+    pub ou: String,
+    pub ou_logical_id: String,
+    pub approval: bool,
+    pub workload: bool,
+    /// The template parameter that carries this account's ID: `LogArchiveAccountId`.
+    pub id_parameter: String,
+    /// The value for that parameter: the ID when known, else a placeholder.
+    pub id_value: String,
+    /// A workload account's VPC in each region, in `organization.regions` order.
+    pub vpcs: Vec<Vpc>,
+    /// One line on what this account is for, for the generated README.
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub region: String,
+    pub cidr: String,
+    pub public_subnets: Vec<String>,
+    pub private_subnets: Vec<String>,
+}
+
+/// Which account holds each central role.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleHolders {
+    pub tooling: String,
+    pub artifact: String,
+    pub log_archive: String,
+    pub security: Option<String>,
+    pub workloads: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceProvider {
+    Codeconnections,
+    Codecommit,
+    S3,
+}
+
+impl SourceProvider {
+    pub const NAMES: &'static [&'static str] = &["codeconnections", "codecommit", "s3"];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compute {
+    Ecs,
+    Lambda,
+    Ec2,
+}
+
+impl Compute {
+    pub const NAMES: &'static [&'static str] = &["ecs", "lambda", "ec2"];
+
+    /// The strategies valid for this compute, as config.md's table lists them.
+    pub fn strategies(self) -> &'static [&'static str] {
+        match self {
+            Compute::Ecs => &["blue-green", "canary", "linear"],
+            Compute::Lambda => &["all-at-once", "canary", "linear"],
+            Compute::Ec2 => &["in-place", "blue-green"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    BlueGreen,
+    Canary,
+    Linear,
+    AllAtOnce,
+    InPlace,
+}
+
+impl Strategy {
+    pub fn parse(s: &str) -> Option<Strategy> {
+        Some(match s {
+            "blue-green" => Strategy::BlueGreen,
+            "canary" => Strategy::Canary,
+            "linear" => Strategy::Linear,
+            "all-at-once" => Strategy::AllAtOnce,
+            "in-place" => Strategy::InPlace,
+            _ => return None,
+        })
+    }
+
+    pub fn shifts_traffic(self) -> bool {
+        matches!(self, Strategy::Canary | Strategy::Linear)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pipeline {
+    pub application: String,
+    pub source: Source,
+    pub build: Build,
+    pub deploy: Deploy,
+    pub rollback: Rollback,
+    pub stages: Vec<Stage>,
+    /// CodePipeline stages in all: source, build, approvals and waves.
+    pub stage_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub provider: SourceProvider,
+    pub repository: String,
+    pub branch: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Build {
+    pub runtime: String,
+    pub security_scans: Vec<String>,
+    pub cache: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deploy {
+    pub compute: Compute,
+    pub strategy: Strategy,
+    pub traffic_percent: Option<u32>,
+    pub interval_minutes: Option<u32>,
+    pub container_port: Option<u32>,
+    pub health_check_path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollback {
+    pub http_5xx_percent: f64,
+    pub latency_ms: u32,
+    /// The CloudWatch alarms on one deployment group.
+    pub alarms: Vec<String>,
+}
+
+/// One entry of `pipeline.stages`: accounts that receive a release together.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub name: String,
+    pub accounts: Vec<String>,
+    pub approval: bool,
+    /// Deploy actions in groups of at most 50, run one after another.
+    pub waves: Vec<Wave>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Wave {
+    pub name: String,
+    pub actions: Vec<DeployAction>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployAction {
+    pub account: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceControlPolicy {
+    /// The guardrail's key in `guardrails.scps`: `deny-root-user`.
+    pub kind: String,
+    /// The partial that holds its policy document.
+    pub partial: String,
+    pub name: String,
+    pub logical_id: String,
+    pub description: String,
+    /// Logical IDs of the OUs it is attached to.
+    pub targets: Vec<String>,
+    /// Paths of those OUs, for people.
+    pub target_paths: Vec<String>,
+    /// Where its JSON document is written: `policies/scp/deny-root-user.json`.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Security {
+    pub guardduty: bool,
+    pub access_analyzer: bool,
+    pub config_rules: bool,
+    pub security_hub: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Logging {
+    pub organization_trail: bool,
+    pub cloudwatch_logs_to_s3: bool,
+    pub retention_days: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notifications {
+    pub email: Option<String>,
+    pub slack_team_id: Option<String>,
+    pub slack_channel_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Terraform {
+    pub state_locking: String,
+}
+
+/// Resource names derived from the answers; their lengths are checked
+/// against AWS limits during validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Names {
+    /// Bucket names are `<prefix>-<account id>-<region>`.
+    pub artifact_bucket_prefix: String,
+    pub artifact_access_log_bucket_prefix: String,
+    pub log_bucket_prefix: String,
+    pub log_access_log_bucket_prefix: String,
+    pub artifact_key_alias: String,
+    pub log_key_alias: String,
+    pub ecr_repository: String,
+    pub trail: String,
+    pub pipeline: String,
+    pub pipeline_role: String,
+    pub build_role: String,
+    pub build_project: String,
+    pub deploy_role: String,
+    pub cfn_exec_role: String,
+    pub task_role: String,
+    pub task_execution_role: String,
+    pub codedeploy_role: String,
+}
+
+impl LandingZone {
+    pub fn account(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+}

@@ -1,0 +1,204 @@
+//! Handlebars helpers that quote a value for the format it lands in, so that
+//! no answer (an OU named `R&D: "lab"`, an email with a quote) can change the
+//! structure of a generated document.
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
+};
+use serde_json::Value;
+
+pub fn register(hb: &mut Handlebars<'_>) {
+    hb.register_helper("yaml", Box::new(quote_with(yaml)));
+    hb.register_helper("json", Box::new(quote_with(json)));
+    hb.register_helper("hcl", Box::new(quote_with(hcl)));
+    hb.register_helper("sh", Box::new(quote_with(sh)));
+    hb.register_helper("md", Box::new(quote_with(md)));
+    hb.register_helper("mermaid", Box::new(quote_with(mermaid)));
+    hb.register_helper("join", Box::new(join_helper));
+    hb.register_helper("concat", Box::new(concat_helper));
+    hb.register_helper("add", Box::new(add_helper));
+}
+
+/// `{{add @index 1}}`: the sum of two whole numbers, for numbering lists.
+fn add_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = |i: usize| {
+        h.param(i).and_then(|p| p.value().as_i64()).ok_or_else(|| {
+            RenderError::from(RenderErrorReason::InvalidParamType(
+                "add needs two whole numbers",
+            ))
+        })
+    };
+    out.write(&(n(0)? + n(1)?).to_string())?;
+    Ok(())
+}
+
+/// `{{concat a "-" b}}`: its parameters as one string, for passing to a
+/// quoting helper as a subexpression.
+fn concat_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let mut text = String::new();
+    for param in h.params() {
+        if param.is_value_missing() {
+            return Err(RenderErrorReason::MissingVariable(param.relative_path().cloned()).into());
+        }
+        text.push_str(&plain(param.value()));
+    }
+    out.write(&text)?;
+    Ok(())
+}
+
+type Quote = fn(&Value) -> String;
+
+fn quote_with(
+    quote: Quote,
+) -> impl Fn(
+    &Helper<'_>,
+    &Handlebars<'_>,
+    &Context,
+    &mut RenderContext<'_, '_>,
+    &mut dyn Output,
+) -> HelperResult {
+    move |h, _, _, _, out| {
+        let param = h
+            .param(0)
+            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("quote", 0))?;
+        if param.is_value_missing() {
+            return Err(RenderErrorReason::MissingVariable(param.relative_path().cloned()).into());
+        }
+        out.write(&quote(param.value()))?;
+        Ok(())
+    }
+}
+
+/// A YAML scalar: strings double-quoted with escapes (a JSON string is a
+/// valid YAML double-quoted scalar), numbers and booleans as they are.
+pub fn yaml(v: &Value) -> String {
+    json(v)
+}
+
+/// A JSON value.
+pub fn json(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// An HCL string literal: JSON escapes, plus `$${` and `%%{` so that a
+/// value never opens an interpolation or a directive.
+pub fn hcl(v: &Value) -> String {
+    match v {
+        Value::String(s) => json(&Value::String(s.clone()))
+            .replace("${", "$${")
+            .replace("%{", "%%{"),
+        other => json(other),
+    }
+}
+
+/// A shell word in single quotes.
+pub fn sh(v: &Value) -> String {
+    let text = plain(v);
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Markdown inline text with the characters that would start markup
+/// (emphasis, code, links, HTML, table cells) escaped.
+pub fn md(v: &Value) -> String {
+    let text = plain(v);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_[]<>|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Mermaid label in double quotes; quotes and markup become entities.
+pub fn mermaid(v: &Value) -> String {
+    let text = plain(v)
+        .replace('&', "#amp;")
+        .replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;");
+    format!("\"{text}\"")
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `{{join list ", "}}`: the items of a list of plain values, separated.
+fn join_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h
+        .param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or_else(|| {
+            RenderError::from(RenderErrorReason::InvalidParamType("join needs a list"))
+        })?;
+    let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
+    let items: Vec<String> = list.iter().map(plain).collect();
+    out.write(&items.join(sep))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NASTY: &str = "R&D: Sandbox \"lab\" # not a comment\n${x} %{y} 'o'";
+
+    #[test]
+    fn yaml_quoting_round_trips_through_a_parser() {
+        let doc = format!("key: {}\nother: 1\n", yaml(&json!(NASTY)));
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&doc).expect("valid yaml");
+        assert_eq!(parsed["key"].as_str(), Some(NASTY));
+        assert_eq!(parsed["other"].as_i64(), Some(1));
+    }
+
+    #[test]
+    fn json_quoting_round_trips() {
+        let doc = format!("{{\"k\": {}}}", json(&json!(NASTY)));
+        let parsed: Value = serde_json::from_str(&doc).expect("valid json");
+        assert_eq!(parsed["k"].as_str(), Some(NASTY));
+    }
+
+    #[test]
+    fn hcl_quoting_escapes_interpolation() {
+        assert_eq!(hcl(&json!("a${b}%{c}\"")), r#""a$${b}%%{c}\"""#);
+    }
+
+    #[test]
+    fn shell_quoting_survives_single_quotes() {
+        assert_eq!(sh(&json!("o'brien")), r"'o'\''brien'");
+    }
+
+    #[test]
+    fn markdown_and_mermaid_escape_markup() {
+        assert_eq!(md(&json!("a|b*c")), r"a\|b\*c");
+        assert_eq!(
+            mermaid(&json!("R&D \"x\" <y>")),
+            "\"R#amp;D #quot;x#quot; #lt;y#gt;\""
+        );
+    }
+}

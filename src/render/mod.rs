@@ -1,0 +1,308 @@
+//! Blueprints → files, in memory. Rendering reads no disk: the blueprints are
+//! embedded in the binary, and the output is a list of files for `verify` and
+//! `output` to handle.
+
+mod helpers;
+
+pub use helpers::{hcl, json, mermaid, sh, yaml};
+
+use crate::model::{Account, LandingZone, ServiceControlPolicy, Stack};
+use handlebars::Handlebars;
+use include_dir::{Dir, include_dir};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
+
+const MANIFEST: &str = "manifest.yaml";
+const PARTIALS: &str = "partials/";
+const SUFFIX: &str = ".hbs";
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Relative, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub executable: bool,
+}
+
+/// Rendering failed: a blueprint is broken. Always a bug in lzgen or in an
+/// ejected blueprint, never the user's answers (those were validated).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("blueprint manifest: {0}")]
+    Manifest(String),
+    #[error("blueprint `{template}`: {message}")]
+    Template { template: String, message: String },
+}
+
+/// Which items of the landing zone an entry renders once for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+enum Each {
+    #[default]
+    Once,
+    Stack,
+    Scp,
+}
+
+/// Which IaC flavour an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+enum Flavour {
+    #[default]
+    Any,
+    Cloudformation,
+    Terraform,
+}
+
+/// One line of `blueprints/manifest.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    /// The blueprint, relative to `blueprints/`.
+    template: String,
+    /// The output path, itself a template; for `each: stack` it defaults to
+    /// the stack's template path.
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    each: Each,
+    /// With `each: stack`: only stacks of this kind.
+    #[serde(default)]
+    stack: Option<String>,
+    #[serde(default)]
+    iac: Flavour,
+    /// A dotted path into the context that must be true for the file to exist.
+    #[serde(default)]
+    when: Option<String>,
+    #[serde(default)]
+    executable: bool,
+}
+
+/// What every blueprint sees. `lz` is the whole landing zone; the others are
+/// shortcuts into it, and `stack`/`scp` are set for entries rendered per item.
+#[derive(Debug, Serialize)]
+struct Context<'a> {
+    lzgen_version: &'static str,
+    lz: &'a LandingZone,
+    tooling: &'a Account,
+    artifact: &'a Account,
+    log_archive: &'a Account,
+    security: Option<&'a Account>,
+    workloads: Vec<&'a Account>,
+    stack: Option<&'a Stack>,
+    scp: Option<&'a ServiceControlPolicy>,
+}
+
+/// The blueprint set: the embedded one (later, with a user's overrides).
+#[derive(Debug)]
+pub struct Blueprints {
+    files: BTreeMap<String, String>,
+}
+
+impl Blueprints {
+    pub fn embedded() -> Self {
+        let mut files = BTreeMap::new();
+        collect(&EMBEDDED, &mut files);
+        Blueprints { files }
+    }
+
+    /// Blueprint names, for listing.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    fn registry(&self) -> Result<Handlebars<'static>, RenderError> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut hb);
+        for (name, text) in &self.files {
+            if name == MANIFEST {
+                continue;
+            }
+            let key = name.strip_prefix(PARTIALS).unwrap_or(name);
+            let key = key.strip_suffix(SUFFIX).unwrap_or(key);
+            let result = if name.starts_with(PARTIALS) {
+                hb.register_partial(key, text.as_str())
+            } else {
+                hb.register_template_string(name, text.as_str())
+            };
+            result.map_err(|e| RenderError::Template {
+                template: name.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(hb)
+    }
+
+    fn manifest(&self) -> Result<Vec<Entry>, RenderError> {
+        let text = self
+            .files
+            .get(MANIFEST)
+            .ok_or_else(|| RenderError::Manifest("blueprints/manifest.yaml is missing".into()))?;
+        let entries: Vec<Entry> =
+            serde_yaml::from_str(text).map_err(|e| RenderError::Manifest(e.to_string()))?;
+        for entry in &entries {
+            if !self.files.contains_key(&entry.template) {
+                return Err(RenderError::Manifest(format!(
+                    "`{}` names no blueprint",
+                    entry.template
+                )));
+            }
+            if entry.each != Each::Stack && entry.path.is_none() {
+                return Err(RenderError::Manifest(format!(
+                    "`{}` needs a `path`",
+                    entry.template
+                )));
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Renders every file the landing zone gets, sorted by path.
+    pub fn render(&self, lz: &LandingZone) -> Result<Vec<RenderedFile>, RenderError> {
+        let hb = self.registry()?;
+        let entries = self.manifest()?;
+        let pick = |name: &str| {
+            lz.account(name).ok_or_else(|| {
+                RenderError::Manifest(format!("the model names no account `{name}`"))
+            })
+        };
+        let base = Context {
+            lzgen_version: env!("CARGO_PKG_VERSION"),
+            lz,
+            tooling: pick(&lz.holders.tooling)?,
+            artifact: pick(&lz.holders.artifact)?,
+            log_archive: pick(&lz.holders.log_archive)?,
+            security: lz.holders.security.as_deref().and_then(|n| lz.account(n)),
+            workloads: lz.accounts.iter().filter(|a| a.workload).collect(),
+            stack: None,
+            scp: None,
+        };
+        let base_json = to_json(&base)?;
+        let mut out: BTreeMap<String, RenderedFile> = BTreeMap::new();
+        for entry in &entries {
+            let wanted = match entry.iac {
+                Flavour::Any => true,
+                Flavour::Cloudformation => lz.organization.iac.cloudformation(),
+                Flavour::Terraform => lz.organization.iac.terraform(),
+            };
+            if !wanted {
+                continue;
+            }
+            if let Some(path) = &entry.when
+                && !truthy(&base_json, path)
+            {
+                continue;
+            }
+            let items: Vec<Context<'_>> = match entry.each {
+                Each::Once => vec![base.with(None, None)],
+                Each::Stack => lz
+                    .stacks
+                    .iter()
+                    .filter(|s| entry.stack.as_deref().is_none_or(|k| kind_name(s) == k))
+                    .map(|s| base.with(Some(s), None))
+                    .collect(),
+                Each::Scp => lz
+                    .guardrails
+                    .iter()
+                    .map(|scp| base.with(None, Some(scp)))
+                    .collect(),
+            };
+            for ctx in items {
+                let path = match (&entry.path, ctx.stack) {
+                    (Some(p), _) => hb
+                        .render_template(p, &ctx)
+                        .map_err(|e| template_error(&entry.template, e))?,
+                    (None, Some(stack)) => stack.template.clone(),
+                    (None, None) => {
+                        return Err(RenderError::Manifest(format!(
+                            "`{}` needs a `path`",
+                            entry.template
+                        )));
+                    }
+                };
+                let text = hb
+                    .render(&entry.template, &ctx)
+                    .map_err(|e| template_error(&entry.template, e))?;
+                if out.contains_key(&path) {
+                    return Err(RenderError::Manifest(format!("two entries write `{path}`")));
+                }
+                out.insert(
+                    path.clone(),
+                    RenderedFile {
+                        path,
+                        bytes: text.into_bytes(),
+                        executable: entry.executable,
+                    },
+                );
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+}
+
+impl<'a> Context<'a> {
+    fn with(&self, stack: Option<&'a Stack>, scp: Option<&'a ServiceControlPolicy>) -> Context<'a> {
+        Context {
+            lzgen_version: self.lzgen_version,
+            lz: self.lz,
+            tooling: self.tooling,
+            artifact: self.artifact,
+            log_archive: self.log_archive,
+            security: self.security,
+            workloads: self.workloads.clone(),
+            stack,
+            scp,
+        }
+    }
+}
+
+fn kind_name(stack: &Stack) -> String {
+    serde_json::to_value(stack.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
+    serde_json::to_value(value).map_err(|e| RenderError::Manifest(e.to_string()))
+}
+
+fn truthy(root: &serde_json::Value, path: &str) -> bool {
+    let mut node = root;
+    for part in path.split('.') {
+        match node.get(part) {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    match node {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+fn template_error(template: &str, e: handlebars::RenderError) -> RenderError {
+    RenderError::Template {
+        template: template.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn collect(dir: &Dir<'_>, files: &mut BTreeMap<String, String>) {
+    for file in dir.files() {
+        if let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) {
+            files.insert(path.replace('\\', "/"), text.to_string());
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, files);
+    }
+}
