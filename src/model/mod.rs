@@ -7,7 +7,7 @@ pub mod regions;
 mod stacks;
 mod validate;
 
-pub use stacks::{Parameter, Placeholder, Stack, StackKind};
+pub use stacks::{Parameter, Placeholder, Stack, StackKind, StackOutput};
 pub use validate::{build, limits};
 
 use serde::Serialize;

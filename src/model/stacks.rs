@@ -45,8 +45,16 @@ pub struct Parameter {
 pub struct Placeholder {
     pub name: String,
     pub description: String,
-    /// How to read it, as a command or a stack output.
-    pub source: String,
+    /// The AWS CLI command that prints it, when one does.
+    pub command: Option<String>,
+    /// Otherwise the stack output that holds it.
+    pub output: Option<StackOutput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StackOutput {
+    pub stack: String,
+    pub key: String,
 }
 
 pub(super) const MANAGEMENT: &str = "management";
@@ -195,42 +203,58 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         Placeholder {
             name: "ORGANIZATION_ROOT_ID".into(),
             description: "the ID of the organization's root (r-...)".into(),
-            source: "aws organizations list-roots --query 'Roots[0].Id' --output text".into(),
+            command: Some(
+                "aws organizations list-roots --query 'Roots[0].Id' --output text".into(),
+            ),
+            output: None,
         },
         Placeholder {
             name: "ORGANIZATION_ID".into(),
             description: "the organization's ID (o-...)".into(),
-            source: "aws organizations describe-organization --query Organization.Id --output text"
-                .into(),
+            command: Some(
+                "aws organizations describe-organization --query Organization.Id --output text"
+                    .into(),
+            ),
+            output: None,
         },
     ];
     if org.management_account_id.is_none() {
         placeholders.push(Placeholder {
             name: "MANAGEMENT_ACCOUNT_ID".into(),
-            description: "the management account's ID".into(),
-            source: "aws sts get-caller-identity --query Account --output text (in the management account)".into(),
+            description: "the management account's ID (run this with its credentials)".into(),
+            command: Some("aws sts get-caller-identity --query Account --output text".into()),
+            output: None,
         });
     }
     for account in lz.accounts.iter().filter(|a| a.id.is_none()) {
         placeholders.push(Placeholder {
             name: account_placeholder(&account.name),
             description: format!("the ID of the `{}` account", account.name),
-            source: format!(
-                "output {} of stack {name}-organization",
-                account.id_parameter
-            ),
+            command: None,
+            output: Some(StackOutput {
+                stack: format!("{name}-organization"),
+                key: account.id_parameter.clone(),
+            }),
         });
     }
     if lz.logging.organization_trail {
         placeholders.push(Placeholder {
             name: "LOG_ARCHIVE_BUCKET".into(),
             description: "the central log bucket's name".into(),
-            source: format!("output LogBucketName of stack {name}-log-archive"),
+            command: None,
+            output: Some(StackOutput {
+                stack: format!("{name}-log-archive"),
+                key: "LogBucketName".into(),
+            }),
         });
         placeholders.push(Placeholder {
             name: "LOG_ARCHIVE_KEY_ARN".into(),
             description: "the ARN of the log-archive KMS key".into(),
-            source: format!("output LogKeyArn of stack {name}-log-archive"),
+            command: None,
+            output: Some(StackOutput {
+                stack: format!("{name}-log-archive"),
+                key: "LogKeyArn".into(),
+            }),
         });
     }
     (stacks, placeholders)

@@ -490,7 +490,9 @@ impl Validator {
                 out.push(account);
             }
         }
-        (self.problems.len() == before).then_some(out)
+        // Without a valid OU tree no account can be placed; the tree's own
+        // problems say why, so nothing more is reported here.
+        (self.problems.len() == before && ous.is_some()).then_some(out)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -164,6 +164,15 @@ impl Blueprints {
 
     /// Renders every file the landing zone gets, sorted by path.
     pub fn render(&self, lz: &LandingZone) -> Result<Vec<RenderedFile>, RenderError> {
+        Ok(self
+            .render_traced(lz)?
+            .into_iter()
+            .map(|(_, file)| file)
+            .collect())
+    }
+
+    /// Like `render`, with the blueprint each file came from.
+    fn render_traced(&self, lz: &LandingZone) -> Result<Vec<(String, RenderedFile)>, RenderError> {
         let hb = self.registry()?;
         let entries = self.manifest()?;
         let pick = |name: &str| {
@@ -183,7 +192,7 @@ impl Blueprints {
             scp: None,
         };
         let base_json = to_json(&base)?;
-        let mut out: BTreeMap<String, RenderedFile> = BTreeMap::new();
+        let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
         for entry in &entries {
             let wanted = match entry.iac {
                 Flavour::Any => true,
@@ -233,11 +242,14 @@ impl Blueprints {
                 }
                 out.insert(
                     path.clone(),
-                    RenderedFile {
-                        path,
-                        bytes: text.into_bytes(),
-                        executable: entry.executable,
-                    },
+                    (
+                        entry.template.clone(),
+                        RenderedFile {
+                            path,
+                            bytes: text.into_bytes(),
+                            executable: entry.executable,
+                        },
+                    ),
                 );
             }
         }
@@ -304,5 +316,70 @@ fn collect(dir: &Dir<'_>, files: &mut BTreeMap<String, String>) {
     }
     for sub in dir.dirs() {
         collect(sub, files);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Answers, PRESETS};
+    use std::collections::BTreeSet;
+
+    fn zones() -> Vec<LandingZone> {
+        let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
+        texts.push(include_str!("../../examples/multi-region.yaml"));
+        texts
+            .into_iter()
+            .map(|text| {
+                let answers: Answers = serde_yaml::from_str(text).expect("answers");
+                crate::model::build(&answers).expect("valid").0
+            })
+            .collect()
+    }
+
+    /// Every blueprint is named in the manifest, every manifest entry renders
+    /// for at least one preset or example, and every partial is used.
+    #[test]
+    fn every_blueprint_is_known_and_renders() {
+        let blueprints = Blueprints::embedded();
+        let manifest = blueprints.manifest().expect("manifest");
+        let named: BTreeSet<&str> = manifest.iter().map(|e| e.template.as_str()).collect();
+        let templates: BTreeSet<&str> = blueprints
+            .names()
+            .filter(|n| *n != MANIFEST && !n.starts_with(PARTIALS))
+            .collect();
+        assert_eq!(named, templates, "blueprints and manifest disagree");
+
+        let mut rendered = BTreeSet::new();
+        for zone in zones() {
+            for (template, _) in blueprints.render_traced(&zone).expect("renders") {
+                rendered.insert(template);
+            }
+        }
+        let rendered: BTreeSet<&str> = rendered.iter().map(String::as_str).collect();
+        assert_eq!(rendered, templates, "some blueprints never rendered");
+
+        let all_text: String = blueprints.files.values().cloned().collect();
+        for partial in blueprints.names().filter(|n| n.starts_with(PARTIALS)) {
+            let key = partial
+                .trim_start_matches(PARTIALS)
+                .trim_end_matches(SUFFIX);
+            assert!(
+                all_text.contains(&format!("{{{{> {key}")),
+                "partial {key} is never used"
+            );
+        }
+    }
+
+    #[test]
+    fn strict_mode_refuses_a_missing_value() {
+        let mut blueprints = Blueprints::embedded();
+        blueprints.files.insert(
+            "README.md.hbs".into(),
+            "{{lz.organization.no_such_key}}\n".into(),
+        );
+        let zone = zones().remove(0);
+        let err = blueprints.render(&zone).expect_err("strict mode");
+        assert!(err.to_string().contains("README.md.hbs"), "{err}");
     }
 }

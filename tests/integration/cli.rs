@@ -1,0 +1,447 @@
+//! The command line as a user meets it: exit codes, streams, JSON, and what
+//! is (and is not) written.
+
+use crate::support::{lzgen, read_tree, render, repo_root};
+use predicates::prelude::*;
+use std::fs;
+
+#[test]
+fn new_with_yes_writes_the_standard_landing_zone() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    lzgen()
+        .args(["new"])
+        .arg(&target)
+        .arg("--yes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote "))
+        .stderr(predicate::str::contains("placeholder address"));
+    let tree = read_tree(&target);
+    for path in [
+        "README.md",
+        "lzgen.yaml",
+        "cloudformation/organization/organization.yaml",
+        "cloudformation/organization/organization.parameters.json",
+        "cloudformation/log-archive/log-archive.yaml",
+        "cloudformation/log-archive/organization-trail.yaml",
+        "cloudformation/artifact/artifact-us-east-1.yaml",
+        "policies/scp/deny-root-user.json",
+        ".github/workflows/validate.yml",
+    ] {
+        assert!(tree.contains_key(path), "{path} is missing");
+    }
+    let answers = String::from_utf8(tree["lzgen.yaml"].0.clone()).expect("utf8");
+    assert!(answers.starts_with(&format!(
+        "# The answers this landing zone was generated from, by lzgen {}.",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(answers.contains("\nversion: 1\n"));
+    // Nothing but the target was left beside it.
+    assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1);
+}
+
+#[test]
+fn the_written_lzgen_yaml_renders_the_same_repo_again() {
+    let first = render(&["--preset", "enterprise"]);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("lzgen.yaml");
+    fs::write(&config, &first["lzgen.yaml"].0).expect("write");
+    let second = render(&["--config", config.to_str().expect("utf8 path")]);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn the_same_answers_give_identical_bytes() {
+    let a = render(&["--yes"]);
+    let b = render(&["--yes"]);
+    assert_eq!(a, b);
+    let a = render(&["--config", "examples/multi-region.yaml"]);
+    let b = render(&["--config", "examples/multi-region.yaml"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn json_output_lists_the_files_written() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    let out = lzgen()
+        .args(["--json", "new"])
+        .arg(&target)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
+    assert_eq!(doc["command"], "new");
+    assert_eq!(doc["ok"], true);
+    let files = doc["files"].as_array().expect("files");
+    let tree = read_tree(&target);
+    assert_eq!(files.len(), tree.len());
+    for f in files {
+        let path = f["path"].as_str().expect("path");
+        assert_eq!(
+            f["bytes"].as_u64(),
+            Some(tree[path].0.len() as u64),
+            "{path}"
+        );
+    }
+    assert!(doc["warnings"].as_array().is_some_and(|w| !w.is_empty()));
+    assert_eq!(doc["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn json_output_reports_errors_with_the_exit_code() {
+    let out = lzgen()
+        .args([
+            "--json",
+            "validate",
+            "--yes",
+            "--set",
+            "pipeline.deploy.strategy=in-place",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["exit_code"], 2);
+    assert_eq!(doc["errors"][0]["key"], "pipeline.deploy.strategy");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn plan_writes_nothing_and_prints_the_tree() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    lzgen()
+        .current_dir(tmp.path())
+        .args(["plan", "--preset", "lab"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Organization lab (partition aws, home region us-east-1",
+        ))
+        .stdout(predicate::str::contains(
+            "    shared  log-archive, security, tooling, artifact\n",
+        ))
+        .stdout(predicate::str::contains("lab-landing-zone/ ("))
+        .stdout(predicate::str::contains("organization.yaml ("));
+    assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 0);
+}
+
+#[test]
+fn a_non_empty_target_is_refused_and_left_untouched() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    fs::create_dir_all(target.join("docs")).expect("mkdir");
+    fs::write(target.join("docs/notes.md"), "mine\n").expect("write");
+    fs::write(target.join("README.md"), "my own readme\n").expect("write");
+    let before = read_tree(&target);
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .arg("--yes")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("with files in it"))
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(read_tree(&target), before);
+    assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1);
+}
+
+#[test]
+fn force_writes_the_generated_files_and_keeps_the_others() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    fs::create_dir_all(&target).expect("mkdir");
+    fs::write(target.join("notes.md"), "mine\n").expect("write");
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(["--yes", "--force"])
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(target.join("notes.md")).expect("read"),
+        "mine\n"
+    );
+    assert!(target.join("lzgen.yaml").is_file());
+}
+
+#[test]
+fn a_failure_mid_write_leaves_no_partial_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .arg("--yes")
+        .env("LZGEN_FAIL_AFTER_WRITES", "5")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("injected failure"));
+    assert!(!target.exists());
+    assert_eq!(
+        fs::read_dir(tmp.path()).expect("ls").count(),
+        0,
+        "a staging folder was left behind"
+    );
+}
+
+#[test]
+fn a_failure_mid_write_leaves_an_existing_folder_as_it_was() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    fs::create_dir_all(&target).expect("mkdir");
+    fs::write(target.join("notes.md"), "mine\n").expect("write");
+    let before = read_tree(&target);
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(["--yes", "--force"])
+        .env("LZGEN_FAIL_AFTER_WRITES", "5")
+        .assert()
+        .code(3);
+    assert_eq!(read_tree(&target), before);
+    assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1);
+}
+
+#[test]
+fn a_piped_run_without_answers_lists_what_is_missing_and_never_waits() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    // stdin is an open, empty pipe: a prompt would wait on it forever; the
+    // time limit in `lzgen()` turns that into a failure.
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: version: required, but not given (add `version: 1` at the top of the file)",
+        ))
+        .stderr(predicate::str::contains(
+            "error: organization: required, but not given (supply it in --config FILE or with --set organization=...; --preset NAME or --yes takes a complete default)",
+        ))
+        .stderr(predicate::str::contains("error: accounts: required, but not given"))
+        .stderr(predicate::str::contains("error: pipeline: required, but not given"))
+        .stderr(predicate::str::contains("problems; nothing was written."));
+    assert!(!target.exists());
+}
+
+#[test]
+fn a_partial_config_lists_each_missing_key_with_its_flag() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("partial.yaml");
+    let full = fs::read_to_string(repo_root().join("examples/multi-region.yaml")).expect("example");
+    let partial = full
+        .replace("  home_region: eu-west-1\n", "")
+        .replace("    branch: main\n", "");
+    fs::write(&config, partial).expect("write");
+    lzgen()
+        .args(["validate", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: organization.home_region: required, but not given (supply it with --set organization.home_region=VALUE or in --config FILE; --yes takes the default, `us-east-1`)",
+        ))
+        .stderr(predicate::str::contains(
+            "error: pipeline.source.branch: required, but not given (supply it with --set pipeline.source.branch=VALUE or in --config FILE; --yes takes the default, `main`)",
+        ));
+    // --set supplies them.
+    lzgen()
+        .args(["validate", "--config"])
+        .arg(&config)
+        .args([
+            "--set",
+            "organization.home_region=eu-west-1",
+            "--set",
+            "pipeline.source.branch=main",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn validate_reports_every_problem_at_once() {
+    lzgen()
+        .args([
+            "validate",
+            "--yes",
+            "--set",
+            "organization.home_region=us-est-1",
+            "--set",
+            "pipeline.deploy.stratgy=canary",
+            "--set",
+            "accounts[4].ou=Workloads/Nonprod",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: pipeline.deploy.stratgy: unknown key `stratgy`; pipeline.deploy accepts one of `compute`, `strategy`, `traffic_percent`, `interval_minutes`, `container_port`, `health_check_path` (did you mean `strategy`?)",
+        ))
+        .stderr(predicate::str::contains(
+            "error: organization.home_region: expected an AWS region code such as us-east-1, found `us-est-1` (did you mean `us-east-1`?)",
+        ))
+        .stderr(predicate::str::contains("error: accounts[4].ou: expected an OU path from organizational_units"))
+        .stderr(predicate::str::contains("problems; nothing was written."));
+}
+
+#[test]
+fn validate_reads_lzgen_yaml_in_the_current_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::copy(
+        repo_root().join("examples/multi-region.yaml"),
+        tmp.path().join("lzgen.yaml"),
+    )
+    .expect("copy");
+    lzgen()
+        .current_dir(tmp.path())
+        .arg("validate")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "The answers are valid: 7 accounts",
+        ));
+}
+
+#[test]
+fn a_yaml_syntax_error_gives_the_line_and_column() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("broken.yaml");
+    fs::write(
+        &config,
+        "version: 1\norganization:\n  name: acme\n   home_region: us-east-1\n",
+    )
+    .expect("write");
+    let out = lzgen()
+        .args(["validate", "--config"])
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error: {}:4:", config.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("YAML syntax error"), "{stderr}");
+}
+
+#[test]
+fn an_unquoted_account_id_is_refused_with_a_hint() {
+    lzgen()
+        .args(["validate", "--yes", "--set", "accounts[5].id=222222222222"])
+        .assert()
+        .success();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("ids.yaml");
+    let text = fs::read_to_string(repo_root().join("examples/multi-region.yaml")).expect("example");
+    fs::write(
+        &config,
+        text.replace("id: \"210987654321\"", "id: 210987654321"),
+    )
+    .expect("write");
+    lzgen()
+        .args(["validate", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "found the unquoted number 210987654321 (quote it: YAML reads unquoted digits as a number and drops leading zeros)",
+        ));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    lzgen()
+        .args(["validate", "--set", "no-equals-sign"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: --set: expected KEY=VALUE"));
+    lzgen()
+        .args(["validate", "--preset", "huge"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --preset: expected one of `lab`, `standard`, `enterprise`, found `huge`",
+        ));
+    lzgen()
+        .args(["validate", "--config", "/nonexistent/lzgen.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --config: expected a readable YAML file, found `/nonexistent/lzgen.yaml`",
+        ));
+    lzgen().args(["new"]).assert().code(2);
+    lzgen().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn terraform_output_is_refused_clearly_for_now() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(["--yes", "--set", "organization.iac=terraform"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: organization.iac: expected `cloudformation`: Terraform output is not in lzgen",
+        ));
+    assert!(!target.exists());
+    lzgen()
+        .args(["validate", "--yes", "--set", "organization.iac=both"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    lzgen()
+        .arg("--quiet")
+        .arg("new")
+        .arg(tmp.path().join("lz"))
+        .arg("--yes")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn presets_are_listed_and_shown() {
+    lzgen()
+        .arg("presets")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lab "))
+        .stdout(predicate::str::contains("standard ").and(predicate::str::contains("(default)")))
+        .stdout(predicate::str::contains("enterprise "));
+    let out = lzgen()
+        .args(["presets", "show", "lab"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let shown: serde_yaml::Value = serde_yaml::from_slice(&out.stdout).expect("yaml");
+    assert_eq!(shown["organization"]["name"], "lab");
+    lzgen().args(["presets", "show", "nope"]).assert().code(2);
+}
+
+#[test]
+fn generated_scripts_and_files_have_the_right_modes() {
+    let tree = render(&["--yes"]);
+    for (path, (_, executable)) in &tree {
+        assert_eq!(*executable, path.ends_with(".sh"), "{path}");
+    }
+}

@@ -1,0 +1,83 @@
+//! Golden snapshots of whole generated repos. A changed snapshot is a changed
+//! product: review it as you would review code (`cargo insta review`).
+
+use crate::support::{render, repo_root};
+
+/// Folds a whole repo into one document: each file under a header with its
+/// path and mode, in path order.
+fn fold(args: &[&str]) -> String {
+    let tree = render(args);
+    let mut out = String::new();
+    for (path, (bytes, executable)) in &tree {
+        let mode = if *executable { "755" } else { "644" };
+        out.push_str(&format!("==> {path} ({mode}, {} bytes)\n", bytes.len()));
+        out.push_str(&String::from_utf8_lossy(bytes));
+        out.push('\n');
+    }
+    out.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+#[test]
+fn preset_lab() {
+    insta::assert_snapshot!(fold(&["--preset", "lab"]));
+}
+
+#[test]
+fn preset_standard() {
+    insta::assert_snapshot!(fold(&["--preset", "standard"]));
+}
+
+#[test]
+fn preset_enterprise() {
+    insta::assert_snapshot!(fold(&["--preset", "enterprise"]));
+}
+
+#[test]
+fn example_multi_region() {
+    let config = repo_root().join("examples/multi-region.yaml");
+    insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
+}
+
+/// Values with quotes, ampersands, colons and hashes land in the documents as
+/// data: parsing the generated files gives back exactly what was answered.
+#[test]
+fn awkward_values_render_safely() {
+    let tree = render(&["--config", "examples/multi-region.yaml"]);
+    let org: serde_yaml::Value =
+        serde_yaml::from_slice(&tree["cloudformation/organization/organization.yaml"].0)
+            .expect("yaml");
+    let resources = &org["Resources"];
+    assert_eq!(
+        resources["OuRDSandboxLab"]["Properties"]["Name"].as_str(),
+        Some("R&D: Sandbox \"lab\"")
+    );
+    assert_eq!(
+        resources["ResearchAccount"]["Properties"]["Email"].as_str(),
+        Some("o'brien+research@northwind.example")
+    );
+    let answers: serde_yaml::Value = serde_yaml::from_slice(&tree["lzgen.yaml"].0).expect("yaml");
+    assert_eq!(
+        answers["organizational_units"][3]["name"].as_str(),
+        Some("R&D: Sandbox \"lab\"")
+    );
+    // Literal `{{` meant for GitHub Actions survives the template engine.
+    let workflow =
+        String::from_utf8(tree[".github/workflows/validate.yml"].0.clone()).expect("utf8");
+    assert!(
+        workflow.contains("group: validate-${{ github.ref }}"),
+        "{workflow}"
+    );
+    // The adopted account is not created, and its known ID is passed as is.
+    assert!(resources.get("ProdAccount").is_none());
+    let params: serde_json::Value = serde_json::from_slice(
+        &tree["cloudformation/artifact/artifact-eu-west-1.parameters.json"].0,
+    )
+    .expect("json");
+    assert!(
+        params
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|p| p["ParameterKey"] == "ProdAccountId" && p["ParameterValue"] == "210987654321")
+    );
+}

@@ -1,0 +1,5 @@
+//! lzgen's integration tests: one binary, so the crate is linked once.
+
+mod cli;
+mod golden;
+mod support;

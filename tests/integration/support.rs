@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The binary, with a clean environment: no colour, no inherited fault switch,
+/// and a time limit so that a test can never hang on a prompt.
+pub fn lzgen() -> Command {
+    let mut cmd = Command::cargo_bin("lzgen").expect("the lzgen binary is built");
+    cmd.env_remove("LZGEN_FAIL_AFTER_WRITES")
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60));
+    cmd
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir`, by relative path, with its bytes and whether it is
+/// executable.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, bool)> {
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, bool)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("readable dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(&path).expect("readable file");
+            out.insert(rel, (bytes, is_executable(&path)));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("meta").permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &Path) -> bool {
+    false
+}
+
+/// Renders with `args` into a fresh folder and returns the tree.
+pub fn render(args: &[&str]) -> BTreeMap<String, (Vec<u8>, bool)> {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("repo");
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(args)
+        .assert()
+        .success();
+    read_tree(&target)
+}
