@@ -27,6 +27,8 @@ pub struct LandingZone {
     pub notifications: Notifications,
     pub terraform: Terraform,
     pub names: Names,
+    /// One artifact store (key and bucket) per region, home region first.
+    pub artifact_stores: Vec<ArtifactStore>,
     /// Every CloudFormation stack, in deployment order.
     pub stacks: Vec<Stack>,
     /// Values only known once something is deployed, and where they come from.
@@ -128,6 +130,9 @@ pub struct Account {
     pub id_parameter: String,
     /// The value for that parameter: the ID when known, else a placeholder.
     pub id_value: String,
+    /// The environment variable that carries this account's ID in the deploy
+    /// script and in the build: `ACCOUNT_ID_DEV`.
+    pub id_env: String,
     /// A workload account's VPC in each region, in `organization.regions` order.
     pub vpcs: Vec<Vpc>,
     /// One line on what this account is for, for the generated README.
@@ -229,6 +234,9 @@ pub struct Source {
     pub provider: SourceProvider,
     pub repository: String,
     pub branch: String,
+    /// For an S3 source: the bucket and the object key of `repository`.
+    pub bucket: Option<String>,
+    pub object_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -246,6 +254,9 @@ pub struct Deploy {
     pub interval_minutes: Option<u32>,
     pub container_port: Option<u32>,
     pub health_check_path: String,
+    /// The load balancer's test listener, used by blue/green deployments to
+    /// try the new version before it takes production traffic.
+    pub test_listener_port: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -253,7 +264,20 @@ pub struct Rollback {
     pub http_5xx_percent: f64,
     pub latency_ms: u32,
     /// The CloudWatch alarms on one deployment group.
-    pub alarms: Vec<String>,
+    pub alarms: Vec<Alarm>,
+    /// `latency_ms` in seconds, as the load balancer's metric reports it.
+    pub latency_seconds: f64,
+}
+
+/// An alarm that stops and rolls back a deployment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alarm {
+    pub name: String,
+    pub logical_id: String,
+    /// `5xx` or `latency`.
+    pub kind: String,
+    /// The target group it watches: `Blue` or `Green`.
+    pub target_group: String,
 }
 
 /// One entry of `pipeline.stages`: accounts that receive a release together.
@@ -276,6 +300,12 @@ pub struct Wave {
 pub struct DeployAction {
     pub account: String,
     pub region: String,
+    /// The CodePipeline action name: `dev-us-east-1`.
+    pub name: String,
+    /// The task definition the build writes for this target: `taskdef-dev-us-east-1.json`.
+    pub taskdef: String,
+    /// The template parameter with the target account's ID.
+    pub id_parameter: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -308,6 +338,8 @@ pub struct Logging {
     pub organization_trail: bool,
     pub cloudwatch_logs_to_s3: bool,
     pub retention_days: u32,
+    /// `retention_days` rounded up to a period CloudWatch Logs offers.
+    pub cloudwatch_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -320,6 +352,15 @@ pub struct Notifications {
 #[derive(Debug, Clone, Serialize)]
 pub struct Terraform {
     pub state_locking: String,
+}
+
+/// The artifact account's key and bucket in one region.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactStore {
+    pub region: String,
+    pub home: bool,
+    /// The template parameter that carries this region's key ARN.
+    pub key_parameter: String,
 }
 
 /// Resource names derived from the answers; their lengths are checked
@@ -344,6 +385,22 @@ pub struct Names {
     pub task_role: String,
     pub task_execution_role: String,
     pub codedeploy_role: String,
+    pub codedeploy_application: String,
+    pub deployment_group: String,
+    pub ecs_cluster: String,
+    pub ecs_service: String,
+    /// The application load balancer (at most 32 characters).
+    pub load_balancer: String,
+    /// The container in the task definition that runs the application.
+    pub container: String,
+    pub task_family: String,
+    pub app_log_group: String,
+    pub build_log_group: String,
+    pub notifications_topic: String,
+    pub notifications_key_alias: String,
+    /// Parameter Store path and Secrets Manager prefix the build may read.
+    pub build_parameters_path: String,
+    pub build_secrets_prefix: String,
 }
 
 impl LandingZone {

@@ -13,6 +13,9 @@ pub enum StackKind {
     LogArchive,
     OrganizationTrail,
     Artifact,
+    Tooling,
+    WorkloadRoles,
+    WorkloadTarget,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +35,16 @@ pub struct Stack {
     pub home: bool,
     pub description: String,
     pub parameters: Vec<Parameter>,
+    /// Outputs that later stacks take, and the placeholder each one fills.
+    pub exports: Vec<Export>,
+    /// For a workload account's stacks: that account's name.
+    pub workload: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Export {
+    pub output: String,
+    pub placeholder: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,6 +62,8 @@ pub struct Placeholder {
     pub command: Option<String>,
     /// Otherwise the stack output that holds it.
     pub output: Option<StackOutput>,
+    /// Otherwise, what to do to get it.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +128,8 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         home: region == org.home_region,
         description: String::new(),
         parameters: Vec::new(),
+        exports: Vec::new(),
+        workload: None,
     };
 
     let mut organization = stack(
@@ -141,6 +158,18 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         &org.home_region,
     );
     log.description = "central log bucket and its KMS key".into();
+    if lz.logging.organization_trail {
+        log.exports = vec![
+            Export {
+                output: "LogBucketName".into(),
+                placeholder: "LOG_ARCHIVE_BUCKET".into(),
+            },
+            Export {
+                output: "LogKeyArn".into(),
+                placeholder: "LOG_ARCHIVE_KEY_ARN".into(),
+            },
+        ];
+    }
     log.parameters = vec![
         Parameter {
             key: "ManagementAccountId".into(),
@@ -196,7 +225,82 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         params.push(organization_id.clone());
         dedup(&mut params);
         s.parameters = params;
+        s.exports.push(Export {
+            output: "ArtifactKeyArn".into(),
+            placeholder: key_placeholder(region),
+        });
         stacks.push(s);
+    }
+    let key_params: Vec<Parameter> = org
+        .regions
+        .iter()
+        .map(|region| Parameter {
+            key: key_parameter(region),
+            value: placeholder(&key_placeholder(region)),
+        })
+        .collect();
+
+    let mut pipeline = stack(
+        StackKind::Tooling,
+        "tooling",
+        "pipeline",
+        format!("{name}-tooling"),
+        &tooling.name,
+        &tooling.id_value,
+        &org.home_region,
+    );
+    pipeline.description = "the pipeline, its build project, roles and notifications".into();
+    let mut params = vec![account_param(&artifact)];
+    for workload in lz.accounts.iter().filter(|a| a.workload) {
+        params.push(account_param(workload));
+    }
+    params.extend(key_params.iter().cloned());
+    if lz.pipeline.source.provider == super::SourceProvider::Codeconnections {
+        params.push(Parameter {
+            key: "ConnectionArn".into(),
+            value: placeholder(CONNECTION),
+        });
+    }
+    dedup(&mut params);
+    pipeline.parameters = params;
+    stacks.push(pipeline);
+
+    for workload in lz.accounts.iter().filter(|a| a.workload) {
+        let folder = format!("workloads/{}", workload.name);
+        let mut roles = stack(
+            StackKind::WorkloadRoles,
+            &folder,
+            "roles",
+            format!("{name}-{}-roles", workload.name),
+            &workload.name,
+            &workload.id_value,
+            &org.home_region,
+        );
+        roles.description = "the deployment role and the application's roles".into();
+        roles.workload = Some(workload.name.clone());
+        let mut params = vec![account_param(&tooling), account_param(&artifact)];
+        params.extend(key_params.iter().cloned());
+        dedup(&mut params);
+        roles.parameters = params;
+        stacks.push(roles);
+        for region in &org.regions {
+            let mut target = stack(
+                StackKind::WorkloadTarget,
+                &folder,
+                &format!("target-{region}"),
+                format!("{name}-{}-{region}", workload.name),
+                &workload.name,
+                &workload.id_value,
+                region,
+            );
+            target.description = "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
+            target.workload = Some(workload.name.clone());
+            target.parameters.push(Parameter {
+                key: "DesiredCount".into(),
+                value: "2".into(),
+            });
+            stacks.push(target);
+        }
     }
 
     let mut placeholders = vec![
@@ -207,6 +311,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 "aws organizations list-roots --query 'Roots[0].Id' --output text".into(),
             ),
             output: None,
+            note: None,
         },
         Placeholder {
             name: "ORGANIZATION_ID".into(),
@@ -216,6 +321,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                     .into(),
             ),
             output: None,
+            note: None,
         },
     ];
     if org.management_account_id.is_none() {
@@ -224,6 +330,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             description: "the management account's ID (run this with its credentials)".into(),
             command: Some("aws sts get-caller-identity --query Account --output text".into()),
             output: None,
+            note: None,
         });
     }
     for account in lz.accounts.iter().filter(|a| a.id.is_none()) {
@@ -235,6 +342,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 stack: format!("{name}-organization"),
                 key: account.id_parameter.clone(),
             }),
+            note: None,
         });
     }
     if lz.logging.organization_trail {
@@ -246,6 +354,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 stack: format!("{name}-log-archive"),
                 key: "LogBucketName".into(),
             }),
+            note: None,
         });
         placeholders.push(Placeholder {
             name: "LOG_ARCHIVE_KEY_ARN".into(),
@@ -255,9 +364,45 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 stack: format!("{name}-log-archive"),
                 key: "LogKeyArn".into(),
             }),
+            note: None,
+        });
+    }
+    for region in &org.regions {
+        placeholders.push(Placeholder {
+            name: key_placeholder(region),
+            description: format!("the ARN of the artifact key in {region}"),
+            command: None,
+            output: Some(StackOutput {
+                stack: format!("{name}-artifact-{region}"),
+                key: "ArtifactKeyArn".into(),
+            }),
+            note: None,
+        });
+    }
+    if lz.pipeline.source.provider == super::SourceProvider::Codeconnections {
+        placeholders.push(Placeholder {
+            name: CONNECTION.into(),
+            description: format!("the ARN of the connection to `{}`", lz.pipeline.source.repository),
+            command: None,
+            output: None,
+            note: Some(format!(
+                "create it in the {} account (Developer Tools, Settings, Connections) and finish the handshake with your git host",
+                tooling.name
+            )),
         });
     }
     (stacks, placeholders)
+}
+
+const CONNECTION: &str = "CODECONNECTIONS_CONNECTION_ARN";
+
+fn key_placeholder(region: &str) -> String {
+    format!("ARTIFACT_KEY_ARN_{}", region.to_uppercase().replace('-', "_"))
+}
+
+/// The template parameter for a region's artifact key: `ArtifactKeyArnUsEast1`.
+pub(super) fn key_parameter(region: &str) -> String {
+    format!("ArtifactKeyArn{}", super::validate::pascal(region))
 }
 
 fn dedup(params: &mut Vec<Parameter>) {

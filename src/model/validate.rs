@@ -202,6 +202,8 @@ impl Validator {
         );
         let pipeline = self.stages(a, pipeline, &accounts, &ous, &organization.regions)?;
         let names = names(&organization.name, &pipeline.application);
+        let mut pipeline = pipeline;
+        pipeline.rollback.alarms = alarms(&names);
         let guardrails =
             self.guardrails(&organization.name, &scp_kinds, &ous, &pipeline, &accounts);
         self.check_limits(&names, &organization.regions, &ous, &guardrails, &pipeline);
@@ -217,10 +219,22 @@ impl Validator {
             logging,
             notifications,
             terraform,
+            artifact_stores: Vec::new(),
             names,
             stacks: Vec::new(),
             placeholders: Vec::new(),
         };
+        let home = zone.organization.home_region.clone();
+        let mut regions: Vec<String> = vec![home.clone()];
+        regions.extend(zone.organization.other_regions.iter().cloned());
+        zone.artifact_stores = regions
+            .into_iter()
+            .map(|region| ArtifactStore {
+                home: region == home,
+                key_parameter: stacks::key_parameter(&region),
+                region,
+            })
+            .collect();
         let (stacks, placeholders) = stacks::derive(&zone);
         zone.stacks = stacks;
         zone.placeholders = placeholders;
@@ -631,9 +645,10 @@ impl Validator {
         }
         let (name, ou) = (name?, ou?);
         let logical_id = unique_id(&pascal(&name), logical_ids);
+        let id_env = account_placeholder(&name);
         let id_value = match &acc.id {
             Some(id) => id.clone(),
-            None => placeholder(&account_placeholder(&name)),
+            None => placeholder(&id_env),
         };
         Some(Account {
             purpose: purpose(&roles),
@@ -647,6 +662,7 @@ impl Validator {
             approval: acc.approval.unwrap_or(false),
             workload,
             id_value,
+            id_env,
             vpcs: Vec::new(),
             name,
         })
@@ -804,10 +820,18 @@ impl Validator {
                 format!("expected a git branch name ({why}), found {b:?}"),
             );
         }
+        let provider = provider?;
+        let repository = repository?;
+        let (bucket, object_key) = match repository.split_once('/') {
+            Some((b, k)) if provider == SourceProvider::S3 => (Some(b.to_string()), Some(k.to_string())),
+            _ => (None, None),
+        };
         Some(Source {
-            provider: provider?,
-            repository: repository?,
+            provider,
+            repository,
             branch: branch?,
+            bucket,
+            object_key,
         })
     }
 
@@ -971,6 +995,7 @@ impl Validator {
                 container_port
             },
             health_check_path: path?,
+            test_listener_port: 9000,
         })
     }
 
@@ -1002,7 +1027,8 @@ impl Validator {
         Some(Rollback {
             http_5xx_percent: percent?,
             latency_ms: latency?,
-            alarms: vec!["http-5xx".into(), "latency".into()],
+            alarms: Vec::new(),
+            latency_seconds: f64::from(latency.unwrap_or(0)) / 1000.0,
         })
     }
 
@@ -1053,6 +1079,7 @@ impl Validator {
             organization_trail: trail?,
             cloudwatch_logs_to_s3: to_s3?,
             retention_days: days.filter(|d| *d > 0)?,
+            cloudwatch_retention_days: cloudwatch_retention(days?),
         })
     }
 
@@ -1326,6 +1353,13 @@ impl Validator {
                     regions.iter().map(move |region| DeployAction {
                         account: account.clone(),
                         region: region.clone(),
+                        name: format!("{account}-{region}"),
+                        taskdef: format!("taskdef-{account}-{region}.json"),
+                        id_parameter: accounts
+                            .iter()
+                            .find(|acc| &acc.name == account)
+                            .map(|acc| acc.id_parameter.clone())
+                            .unwrap_or_default(),
                     })
                 })
                 .collect();
@@ -1575,7 +1609,52 @@ fn names(org: &str, app: &str) -> Names {
         task_role: format!("{org}-{app}-task"),
         task_execution_role: format!("{org}-{app}-task-execution"),
         codedeploy_role: format!("{org}-{app}-codedeploy"),
+        codedeploy_application: format!("{org}-{app}"),
+        deployment_group: format!("{org}-{app}"),
+        ecs_cluster: format!("{org}-{app}"),
+        ecs_service: app.to_string(),
+        load_balancer: app.to_string(),
+        container: "app".into(),
+        task_family: format!("{org}-{app}"),
+        app_log_group: format!("/{org}/{app}"),
+        build_log_group: format!("/aws/codebuild/{org}-{app}-build"),
+        notifications_topic: format!("{org}-{app}-pipeline-events"),
+        notifications_key_alias: format!("alias/{org}-{app}-notifications"),
+        build_parameters_path: format!("/{org}/{app}/build/"),
+        build_secrets_prefix: format!("{org}/{app}/build/"),
     }
+}
+
+/// The retention periods CloudWatch Logs accepts, in days.
+const CLOUDWATCH_RETENTION: &[u32] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/// The shortest CloudWatch Logs period that keeps logs at least `days`.
+fn cloudwatch_retention(days: u32) -> u32 {
+    CLOUDWATCH_RETENTION
+        .iter()
+        .copied()
+        .find(|d| *d >= days)
+        .unwrap_or(3653)
+}
+
+/// The alarms on each deployment group: the HTTP 5xx rate and the response
+/// time of each of the two target groups, so that whichever one holds the new
+/// version is watched.
+fn alarms(names: &Names) -> Vec<Alarm> {
+    let mut out = Vec::new();
+    for target_group in ["Blue", "Green"] {
+        for (kind, logical) in [("5xx", "Http5xx"), ("latency", "Latency")] {
+            out.push(Alarm {
+                name: format!("{}-{}-{kind}", names.deployment_group, target_group.to_lowercase()),
+                logical_id: format!("{target_group}{logical}Alarm"),
+                kind: kind.to_string(),
+                target_group: target_group.to_string(),
+            });
+        }
+    }
+    out
 }
 
 fn purpose(roles: &[Role]) -> String {

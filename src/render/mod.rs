@@ -6,7 +6,7 @@ mod helpers;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 
-use crate::model::{Account, LandingZone, ServiceControlPolicy, Stack};
+use crate::model::{Account, ArtifactStore, LandingZone, ServiceControlPolicy, Stack, Vpc};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
@@ -92,8 +92,14 @@ struct Context<'a> {
     log_archive: &'a Account,
     security: Option<&'a Account>,
     workloads: Vec<&'a Account>,
+    /// The artifact store in the home region.
+    home_store: &'a ArtifactStore,
     stack: Option<&'a Stack>,
     scp: Option<&'a ServiceControlPolicy>,
+    /// For a workload account's stacks: that account, and its VPC in the
+    /// stack's region.
+    account: Option<&'a Account>,
+    vpc: Option<&'a Vpc>,
 }
 
 /// The blueprint set: the embedded one (later, with a user's overrides).
@@ -188,8 +194,14 @@ impl Blueprints {
             log_archive: pick(&lz.holders.log_archive)?,
             security: lz.holders.security.as_deref().and_then(|n| lz.account(n)),
             workloads: lz.accounts.iter().filter(|a| a.workload).collect(),
+            home_store: lz
+                .artifact_stores
+                .first()
+                .ok_or_else(|| RenderError::Manifest("the model has no artifact store".into()))?,
             stack: None,
             scp: None,
+            account: None,
+            vpc: None,
         };
         let base_json = to_json(&base)?;
         let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
@@ -259,6 +271,11 @@ impl Blueprints {
 
 impl<'a> Context<'a> {
     fn with(&self, stack: Option<&'a Stack>, scp: Option<&'a ServiceControlPolicy>) -> Context<'a> {
+        let account = stack.and_then(|s| s.workload.as_deref()).and_then(|name| self.lz.account(name));
+        let vpc = match (account, stack) {
+            (Some(a), Some(s)) => a.vpcs.iter().find(|v| v.region == s.region),
+            _ => None,
+        };
         Context {
             lzgen_version: self.lzgen_version,
             lz: self.lz,
@@ -267,8 +284,11 @@ impl<'a> Context<'a> {
             log_archive: self.log_archive,
             security: self.security,
             workloads: self.workloads.clone(),
+            home_store: self.home_store,
             stack,
             scp,
+            account,
+            vpc,
         }
     }
 }
