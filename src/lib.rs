@@ -89,6 +89,20 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
             .with_hint("use --set organization.iac=cloudformation"),
         ));
     }
+    let deploy = &resolved.zone.pipeline.deploy;
+    if deploy.compute != model::Compute::Ecs {
+        return Err(Error::invalid(
+            Problem::new(
+                "pipeline.deploy.compute",
+                format!(
+                    "expected `ecs`: Lambda and EC2 deployments are not in lzgen {} yet, found `{}`",
+                    env!("CARGO_PKG_VERSION"),
+                    model::Compute::NAMES[deploy.compute as usize]
+                ),
+            )
+            .with_hint("use --set pipeline.deploy.compute=ecs"),
+        ));
+    }
     let mut files = Blueprints::embedded()
         .render(&resolved.zone)
         .map_err(|e| Error::Bug(e.to_string()))?;

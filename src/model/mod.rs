@@ -254,6 +254,9 @@ pub struct Deploy {
     pub interval_minutes: Option<u32>,
     pub container_port: Option<u32>,
     pub health_check_path: String,
+    /// The CodeDeploy deployment configuration: a predefined one, or the
+    /// custom one the workload stacks create for canary and linear.
+    pub deployment_config: DeploymentConfig,
     /// The load balancer's test listener, used by blue/green deployments to
     /// try the new version before it takes production traffic.
     pub test_listener_port: u32,
@@ -261,12 +264,26 @@ pub struct Deploy {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Rollback {
+    #[serde(serialize_with = "whole_as_integer")]
     pub http_5xx_percent: f64,
     pub latency_ms: u32,
     /// The CloudWatch alarms on one deployment group.
     pub alarms: Vec<Alarm>,
     /// `latency_ms` in seconds, as the load balancer's metric reports it.
     pub latency_seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeploymentConfig {
+    /// The name the deployment group refers to.
+    pub name: String,
+    /// Whether the workload stacks create it (canary and linear) or AWS
+    /// predefines it.
+    pub custom: bool,
+    /// `TimeBasedCanary` or `TimeBasedLinear` for a custom one.
+    pub traffic_routing: Option<String>,
+    /// How traffic moves, in one sentence, for the README.
+    pub sentence: String,
 }
 
 /// An alarm that stops and rolls back a deployment.
@@ -306,6 +323,8 @@ pub struct DeployAction {
     pub taskdef: String,
     /// The template parameter with the target account's ID.
     pub id_parameter: String,
+    /// The environment variable with the target account's ID in the build.
+    pub id_env: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -401,6 +420,15 @@ pub struct Names {
     /// Parameter Store path and Secrets Manager prefix the build may read.
     pub build_parameters_path: String,
     pub build_secrets_prefix: String,
+}
+
+/// Writes 1.0 as 1, so that "1%" reads as people write it.
+fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
 }
 
 impl LandingZone {

@@ -293,7 +293,8 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 &workload.id_value,
                 region,
             );
-            target.description = "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
+            target.description =
+                "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
             target.workload = Some(workload.name.clone());
             target.parameters.push(Parameter {
                 key: "DesiredCount".into(),
@@ -397,7 +398,10 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
 const CONNECTION: &str = "CODECONNECTIONS_CONNECTION_ARN";
 
 fn key_placeholder(region: &str) -> String {
-    format!("ARTIFACT_KEY_ARN_{}", region.to_uppercase().replace('-', "_"))
+    format!(
+        "ARTIFACT_KEY_ARN_{}",
+        region.to_uppercase().replace('-', "_")
+    )
 }
 
 /// The template parameter for a region's artifact key: `ArtifactKeyArnUsEast1`.

@@ -204,6 +204,7 @@ impl Validator {
         let names = names(&organization.name, &pipeline.application);
         let mut pipeline = pipeline;
         pipeline.rollback.alarms = alarms(&names);
+        pipeline.deploy.deployment_config = deployment_config(&pipeline.deploy, &names);
         let guardrails =
             self.guardrails(&organization.name, &scp_kinds, &ous, &pipeline, &accounts);
         self.check_limits(&names, &organization.regions, &ous, &guardrails, &pipeline);
@@ -823,7 +824,9 @@ impl Validator {
         let provider = provider?;
         let repository = repository?;
         let (bucket, object_key) = match repository.split_once('/') {
-            Some((b, k)) if provider == SourceProvider::S3 => (Some(b.to_string()), Some(k.to_string())),
+            Some((b, k)) if provider == SourceProvider::S3 => {
+                (Some(b.to_string()), Some(k.to_string()))
+            }
             _ => (None, None),
         };
         Some(Source {
@@ -996,6 +999,12 @@ impl Validator {
             },
             health_check_path: path?,
             test_listener_port: 9000,
+            deployment_config: DeploymentConfig {
+                name: String::new(),
+                custom: false,
+                traffic_routing: None,
+                sentence: String::new(),
+            },
         })
     }
 
@@ -1360,6 +1369,7 @@ impl Validator {
                             .find(|acc| &acc.name == account)
                             .map(|acc| acc.id_parameter.clone())
                             .unwrap_or_default(),
+                        id_env: account_placeholder(account),
                     })
                 })
                 .collect();
@@ -1625,9 +1635,49 @@ fn names(org: &str, app: &str) -> Names {
     }
 }
 
+/// The deployment configuration for the strategy, and how it moves traffic.
+fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
+    let percent = deploy.traffic_percent.unwrap_or(0);
+    let minutes = deploy.interval_minutes.unwrap_or(0);
+    let plural = |n: u32| if n == 1 { "minute" } else { "minutes" };
+    match (deploy.compute, deploy.strategy) {
+        (Compute::Ecs, Strategy::Canary) => DeploymentConfig {
+            name: format!("{}-canary-{percent}-{minutes}", names.deployment_group),
+            custom: true,
+            traffic_routing: Some("TimeBasedCanary".into()),
+            sentence: format!(
+                "{percent}% of requests go to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {} plus start-up.",
+                plural(minutes),
+                plural(minutes)
+            ),
+        },
+        (Compute::Ecs, Strategy::Linear) => {
+            let steps = 100u32.div_ceil(percent.max(1));
+            let total = (steps - 1) * minutes;
+            DeploymentConfig {
+                name: format!("{}-linear-{percent}-{minutes}", names.deployment_group),
+                custom: true,
+                traffic_routing: Some("TimeBasedLinear".into()),
+                sentence: format!(
+                    "{percent}% more of the requests every {minutes} {} until all go to the new version; a deployment takes about {total} {} plus start-up.",
+                    plural(minutes),
+                    plural(total)
+                ),
+            }
+        }
+        _ => DeploymentConfig {
+            name: "CodeDeployDefault.ECSAllAtOnce".into(),
+            custom: false,
+            traffic_routing: None,
+            sentence: "all at once, as soon as the new version is healthy.".into(),
+        },
+    }
+}
+
 /// The retention periods CloudWatch Logs accepts, in days.
 const CLOUDWATCH_RETENTION: &[u32] = &[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
 ];
 
 /// The shortest CloudWatch Logs period that keeps logs at least `days`.
@@ -1647,7 +1697,11 @@ fn alarms(names: &Names) -> Vec<Alarm> {
     for target_group in ["Blue", "Green"] {
         for (kind, logical) in [("5xx", "Http5xx"), ("latency", "Latency")] {
             out.push(Alarm {
-                name: format!("{}-{}-{kind}", names.deployment_group, target_group.to_lowercase()),
+                name: format!(
+                    "{}-{}-{kind}",
+                    names.deployment_group,
+                    target_group.to_lowercase()
+                ),
                 logical_id: format!("{target_group}{logical}Alarm"),
                 kind: kind.to_string(),
                 target_group: target_group.to_string(),

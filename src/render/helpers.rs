@@ -18,6 +18,31 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("concat", Box::new(concat_helper));
     hb.register_helper("add", Box::new(add_helper));
+    hb.register_helper("contains", Box::new(contains_helper));
+}
+
+/// `{{#if (contains list "x")}}`: whether a list holds a value.
+fn contains_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h
+        .param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or_else(|| {
+            RenderError::from(RenderErrorReason::InvalidParamType("contains needs a list"))
+        })?;
+    let wanted = h.param(1).map(|p| p.value()).ok_or_else(|| {
+        RenderError::from(RenderErrorReason::ParamNotFoundForIndex("contains", 1))
+    })?;
+    // A subexpression's output is its value: "true", or nothing for false.
+    if list.contains(wanted) {
+        out.write("true")?;
+    }
+    Ok(())
 }
 
 /// `{{add @index 1}}`: the sum of two whole numbers, for numbering lists.

@@ -74,7 +74,8 @@ struct Entry {
     stack: Option<String>,
     #[serde(default)]
     iac: Flavour,
-    /// A dotted path into the context that must be true for the file to exist.
+    /// A condition for the file to exist: a dotted path into the context that
+    /// must be true, or `path == value` for a string value.
     #[serde(default)]
     when: Option<String>,
     #[serde(default)]
@@ -94,12 +95,44 @@ struct Context<'a> {
     workloads: Vec<&'a Account>,
     /// The artifact store in the home region.
     home_store: &'a ArtifactStore,
+    /// The stacks in the order they are torn down.
+    reversed_stacks: Vec<&'a Stack>,
+    /// The arrows of the README's pipeline diagram, between the node IDs the
+    /// blueprint draws: `source`, `build`, `approve<stage>`, `stage<stage>w<wave>`.
+    pipeline_edges: Vec<Edge>,
+    /// How the chosen strategy moves traffic, in one sentence.
+    strategy_sentence: &'a str,
     stack: Option<&'a Stack>,
     scp: Option<&'a ServiceControlPolicy>,
     /// For a workload account's stacks: that account, and its VPC in the
     /// stack's region.
     account: Option<&'a Account>,
     vpc: Option<&'a Vpc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Edge {
+    from: String,
+    to: String,
+}
+
+fn pipeline_edges(lz: &LandingZone) -> Vec<Edge> {
+    let mut nodes = vec!["source".to_string(), "build".to_string()];
+    for (i, stage) in lz.pipeline.stages.iter().enumerate() {
+        if stage.approval {
+            nodes.push(format!("approve{i}"));
+        }
+        for w in 0..stage.waves.len() {
+            nodes.push(format!("stage{i}w{w}"));
+        }
+    }
+    nodes
+        .windows(2)
+        .map(|pair| Edge {
+            from: pair[0].clone(),
+            to: pair[1].clone(),
+        })
+        .collect()
 }
 
 /// The blueprint set: the embedded one (later, with a user's overrides).
@@ -198,6 +231,9 @@ impl Blueprints {
                 .artifact_stores
                 .first()
                 .ok_or_else(|| RenderError::Manifest("the model has no artifact store".into()))?,
+            reversed_stacks: lz.stacks.iter().rev().collect(),
+            pipeline_edges: pipeline_edges(lz),
+            strategy_sentence: &lz.pipeline.deploy.deployment_config.sentence,
             stack: None,
             scp: None,
             account: None,
@@ -271,7 +307,9 @@ impl Blueprints {
 
 impl<'a> Context<'a> {
     fn with(&self, stack: Option<&'a Stack>, scp: Option<&'a ServiceControlPolicy>) -> Context<'a> {
-        let account = stack.and_then(|s| s.workload.as_deref()).and_then(|name| self.lz.account(name));
+        let account = stack
+            .and_then(|s| s.workload.as_deref())
+            .and_then(|name| self.lz.account(name));
         let vpc = match (account, stack) {
             (Some(a), Some(s)) => a.vpcs.iter().find(|v| v.region == s.region),
             _ => None,
@@ -285,6 +323,9 @@ impl<'a> Context<'a> {
             security: self.security,
             workloads: self.workloads.clone(),
             home_store: self.home_store,
+            reversed_stacks: self.reversed_stacks.clone(),
+            pipeline_edges: self.pipeline_edges.clone(),
+            strategy_sentence: self.strategy_sentence,
             stack,
             scp,
             account,
@@ -304,21 +345,25 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
     serde_json::to_value(value).map_err(|e| RenderError::Manifest(e.to_string()))
 }
 
-fn truthy(root: &serde_json::Value, path: &str) -> bool {
+fn truthy(root: &serde_json::Value, condition: &str) -> bool {
+    if let Some((path, value)) = condition.split_once("==") {
+        return lookup(root, path.trim()).and_then(|v| v.as_str()) == Some(value.trim());
+    }
+    match lookup(root, condition.trim()) {
+        None | Some(serde_json::Value::Null) => false,
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::Array(a)) => !a.is_empty(),
+        Some(serde_json::Value::String(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn lookup<'v>(root: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
     let mut node = root;
     for part in path.split('.') {
-        match node.get(part) {
-            Some(next) => node = next,
-            None => return false,
-        }
+        node = node.get(part)?;
     }
-    match node {
-        serde_json::Value::Null => false,
-        serde_json::Value::Bool(b) => *b,
-        serde_json::Value::Array(a) => !a.is_empty(),
-        serde_json::Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
+    Some(node)
 }
 
 fn template_error(template: &str, e: handlebars::RenderError) -> RenderError {
@@ -348,6 +393,7 @@ mod tests {
     fn zones() -> Vec<LandingZone> {
         let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
         texts.push(include_str!("../../examples/multi-region.yaml"));
+        texts.push(include_str!("../../examples/ecs-linear.yaml"));
         texts
             .into_iter()
             .map(|text| {

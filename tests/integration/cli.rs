@@ -28,6 +28,17 @@ fn new_with_yes_writes_the_standard_landing_zone() {
         "cloudformation/artifact/artifact-us-east-1.yaml",
         "policies/scp/deny-root-user.json",
         ".github/workflows/validate.yml",
+        "cloudformation/tooling/pipeline.yaml",
+        "cloudformation/workloads/dev/roles.yaml",
+        "cloudformation/workloads/prod/target-us-east-1.yaml",
+        "app/buildspec.yml",
+        "app/appspec.yaml",
+        "app/taskdef.json",
+        "app/Dockerfile",
+        "app/server.js",
+        "scripts/deploy.sh",
+        "scripts/destroy.sh",
+        "Makefile",
     ] {
         assert!(tree.contains_key(path), "{path} is missing");
     }
@@ -441,7 +452,30 @@ fn presets_are_listed_and_shown() {
 #[test]
 fn generated_scripts_and_files_have_the_right_modes() {
     let tree = render(&["--yes"]);
+    assert!(tree.contains_key("scripts/deploy.sh") && tree.contains_key("scripts/destroy.sh"));
     for (path, (_, executable)) in &tree {
         assert_eq!(*executable, path.ends_with(".sh"), "{path}");
+    }
+}
+
+#[test]
+fn lambda_and_ec2_output_is_refused_clearly_for_now() {
+    for (compute, strategy) in [("lambda", "all-at-once"), ("ec2", "in-place")] {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let target = tmp.path().join("lz");
+        lzgen()
+            .arg("new")
+            .arg(&target)
+            .args(["--yes", "--set"])
+            .arg(format!("pipeline.deploy.compute={compute}"))
+            .arg("--set")
+            .arg(format!("pipeline.deploy.strategy={strategy}"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "error: pipeline.deploy.compute: expected `ecs`: Lambda and EC2 deployments are not in lzgen {} yet, found `{compute}`",
+                env!("CARGO_PKG_VERSION")
+            )));
+        assert!(!target.exists());
     }
 }

@@ -81,3 +81,9 @@ fn awkward_values_render_safely() {
             .any(|p| p["ParameterKey"] == "ProdAccountId" && p["ParameterValue"] == "210987654321")
     );
 }
+
+#[test]
+fn example_ecs_linear() {
+    let config = repo_root().join("examples/ecs-linear.yaml");
+    insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
+}

@@ -1,0 +1,277 @@
+"""Deploys generated landing zones into a local AWS emulator and reads back
+what it built.
+
+For each answer set: render it with lzgen, start moto_server on 127.0.0.1,
+create the organization and its accounts through the Organizations API (moto
+cannot resolve !GetAtt on AWS::Organizations resources, so the organization
+stack is the one stack not deployed here; `deploy.sh --skip-organization` is
+the same path a user with an existing organization takes), run the generated
+scripts/deploy.sh with the AWS CLI, then assert on what moto modelled: every
+stack complete, the artifact keys' policies, the deployment roles and their
+trust policies, the pipeline role's reach. Resource types moto skips are
+listed, and checked on the rendered templates by the Rust tests instead.
+
+Usage: moto_deploy.py LZGEN_BINARY WORK_DIR [lzgen args...] [-- more answer sets]
+Prints one line per check and closes with "N passed, M failed".
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+import yaml
+
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def check(condition, what):
+    RESULTS["passed" if condition else "failed"] += 1
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    return condition
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Moto:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
+                return
+            except Exception:
+                time.sleep(0.2)
+        raise RuntimeError("moto_server did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def base_env(moto, region):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=moto.url,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=region,
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+    )
+    return env
+
+
+def session(moto, region, account=None):
+    """A boto3 session for the management account, or for `account` through
+    OrganizationAccountAccessRole, as the deploy script reaches it."""
+    kwargs = dict(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
+    if account is None:
+        return boto3.Session(**kwargs)
+    sts = boto3.client("sts", endpoint_url=moto.url, **kwargs)
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="check"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
+
+
+def statements(document):
+    doc = document
+    if isinstance(doc, str):
+        try:
+            doc = json.loads(doc)
+        except json.JSONDecodeError:
+            # moto hands back some inline policies as Python literals.
+            import ast
+            doc = ast.literal_eval(doc)
+    found = doc.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def by_sid(document, sid):
+    return next((s for s in statements(document) if s.get("Sid") == sid), None)
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def run_answer_set(lzgen, work, name, args):
+    print(f"\n== {name}: lzgen new {' '.join(args)}", flush=True)
+    repo = os.path.join(work, name)
+    subprocess.run([lzgen, "--quiet", "new", repo, *args], check=True)
+    answers = yaml.safe_load(open(os.path.join(repo, "lzgen.yaml")))
+    org = answers["organization"]
+    org_name, home = org["name"], org["home_region"]
+    regions = org.get("regions") or [home]
+    app = answers["pipeline"]["application"]
+
+    moto = Moto()
+    try:
+        mgmt = session(moto, home)
+        orgs = mgmt.client("organizations", endpoint_url=moto.url)
+        orgs.create_organization(FeatureSet="ALL")
+        ids = {}
+        for account in answers["accounts"]:
+            if "id" in account:
+                ids[account["name"]] = account["id"]
+                continue
+            created = orgs.create_account(Email=account["email"], AccountName=f"{org_name}-{account['name']}")
+            status = orgs.describe_create_account_status(
+                CreateAccountRequestId=created["CreateAccountStatus"]["Id"]
+            )["CreateAccountStatus"]
+            ids[account["name"]] = status["AccountId"]
+        holder = {
+            role: next(a["name"] for a in answers["accounts"] if role in a["roles"])
+            for role in ("tooling", "artifact", "log-archive")
+        }
+        workloads = [a["name"] for a in answers["accounts"] if "workload" in a["roles"]]
+        tooling, artifact = ids[holder["tooling"]], ids[holder["artifact"]]
+
+        env = base_env(moto, home)
+        env["CODECONNECTIONS_CONNECTION_ARN"] = (
+            f"arn:aws:codeconnections:{home}:{tooling}:connection/0a1b2c3d-0000-4000-8000-000000000000"
+        )
+        deploy = subprocess.run(
+            ["bash", "scripts/deploy.sh", "--skip-organization"],
+            cwd=repo, env=env, capture_output=True, text=True, timeout=1800,
+        )
+        with open(os.path.join(work, f"{name}.deploy.log"), "w") as log:
+            log.write(deploy.stdout + deploy.stderr)
+        if not check(deploy.returncode == 0, f"{name}: scripts/deploy.sh --skip-organization exits 0"):
+            print("\n".join((deploy.stdout + deploy.stderr).splitlines()[-30:]))
+            return
+
+        # Every stack but the organization's is complete, in its account and region.
+        expected = {}
+        for region in regions:
+            expected.setdefault((artifact, region), []).append(f"{org_name}-artifact-{region}")
+        expected.setdefault((ids[holder["log-archive"]], home), []).append(f"{org_name}-log-archive")
+        expected.setdefault((tooling, home), []).append(f"{org_name}-tooling")
+        if answers["logging"]["organization_trail"]:
+            expected.setdefault((None, home), []).append(f"{org_name}-organization-trail")
+        for w in workloads:
+            expected.setdefault((ids[w], home), []).append(f"{org_name}-{w}-roles")
+            for region in regions:
+                expected.setdefault((ids[w], region), []).append(f"{org_name}-{w}-{region}")
+        skipped_types = set()
+        for (account, region), stacks in sorted(expected.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            cfn = session(moto, region, account).client("cloudformation", endpoint_url=moto.url)
+            for stack in stacks:
+                got = cfn.describe_stacks(StackName=stack)["Stacks"][0]
+                check(got["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE"),
+                      f"{name}: stack {stack} in {account or 'the management account'}/{region} is {got['StackStatus']}")
+                template = cfn.get_template(StackName=stack)["TemplateBody"]
+                declared = {r["Type"] for r in (yaml.load(template, Loader=CfnLoader) if isinstance(template, str) else template)["Resources"].values()}
+                modelled = {r["ResourceType"] for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]}
+                skipped_types |= declared - modelled
+        print(f"     {name}: resource types the emulator accepts but does not model: {', '.join(sorted(skipped_types)) or 'none'}")
+
+        # The artifact keys: administration for the artifact account only; use
+        # by the pipeline and build roles, and by each workload's deployment role.
+        partition = "aws"
+        pipeline_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-pipeline"
+        build_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-build"
+        deploy_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-deploy" for w in workloads)
+        for region in regions:
+            kms = session(moto, region, artifact).client("kms", endpoint_url=moto.url)
+            cfn = session(moto, region, artifact).client("cloudformation", endpoint_url=moto.url)
+            key_id = next(r["PhysicalResourceId"] for r in cfn.list_stack_resources(
+                StackName=f"{org_name}-artifact-{region}")["StackResourceSummaries"] if r["LogicalResourceId"] == "ArtifactKey")
+            policy = kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
+            admin = by_sid(policy, "KeyAdministrationByThisAccount")
+            check(admin and admin["Principal"]["AWS"] == f"arn:{partition}:iam::{artifact}:root",
+                  f"{name}: {region} key: administration only by the artifact account {artifact}")
+            use = by_sid(policy, "UseByThePipelineAndTheBuild")
+            check(use and sorted(as_list(use["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted([pipeline_role, build_role])
+                  and use["Principal"]["AWS"] == f"arn:{partition}:iam::{tooling}:root",
+                  f"{name}: {region} key: use by {pipeline_role} and {build_role} only")
+            dep = by_sid(policy, "UseByTheDeploymentRoles")
+            check(dep and sorted(as_list(dep["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == deploy_roles
+                  and "aws:PrincipalOrgID" in dep["Condition"].get("StringEquals", {}),
+                  f"{name}: {region} key: use by the deployment roles {', '.join(deploy_roles)}, inside the organization")
+
+        # The deployment roles: trusted only by the tooling account, only for
+        # the pipeline role; allowed only what an ECS blue/green deployment needs.
+        for w in workloads:
+            iam = session(moto, home, ids[w]).client("iam", endpoint_url=moto.url)
+            role = iam.get_role(RoleName=f"{org_name}-{app}-deploy")["Role"]
+            trust = statements(role["AssumeRolePolicyDocument"])
+            check(len(trust) == 1 and trust[0]["Principal"]["AWS"] == f"arn:{partition}:iam::{tooling}:root"
+                  and trust[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == pipeline_role,
+                  f"{name}: {w} deployment role trusts only {pipeline_role}")
+            policy = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="deploy")["PolicyDocument"]
+            actions = sorted({a for s in statements(policy) for a in as_list(s["Action"])})
+            check(actions == sorted([
+                "codedeploy:CreateDeployment", "codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
+                "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig", "codedeploy:RegisterApplicationRevision",
+                "ecs:RegisterTaskDefinition", "iam:PassRole", "kms:Decrypt", "kms:DescribeKey",
+                "s3:GetObject", "s3:GetObjectVersion"]),
+                f"{name}: {w} deployment role may only: {', '.join(actions)}")
+            passrole = by_sid(policy, "PassOnlyTheApplicationRoles")
+            check(passrole and passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "ecs-tasks.amazonaws.com",
+                  f"{name}: {w} deployment role passes roles only to ecs-tasks.amazonaws.com")
+            exec_role = iam.get_role(RoleName=f"{org_name}-{app}-cfn-exec")["Role"]
+            exec_trust = statements(exec_role["AssumeRolePolicyDocument"])[0]
+            check(exec_trust["Principal"]["Service"] == "cloudformation.amazonaws.com"
+                  and exec_trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ids[w],
+                  f"{name}: {w} CloudFormation execution role trusts cloudformation.amazonaws.com from {ids[w]} only")
+
+        # The pipeline role reaches only the deployment roles of the stage accounts.
+        iam = session(moto, home, tooling).client("iam", endpoint_url=moto.url)
+        policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-pipeline", PolicyName="pipeline")["PolicyDocument"]
+        assume = by_sid(policy, "AssumeTheDeploymentRoles")
+        check(assume and sorted(as_list(assume["Resource"])) == deploy_roles,
+              f"{name}: the pipeline role may assume only {', '.join(deploy_roles)}")
+    finally:
+        moto.stop()
+
+
+class CfnLoader(yaml.SafeLoader):
+    pass
+
+
+CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def main():
+    lzgen, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    sets, current = [], []
+    for arg in sys.argv[3:]:
+        if arg == "--":
+            sets.append(current)
+            current = []
+        else:
+            current.append(arg)
+    if current:
+        sets.append(current)
+    for args in sets:
+        name = "-".join(a.replace("/", "_").replace(".yaml", "") for a in args if not a.startswith("-"))
+        run_answer_set(lzgen, work, name, args)
+    print(f"\nmoto-deploy: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    sys.exit(1 if RESULTS["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()
