@@ -18,11 +18,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Ctrl-C: nothing was written; exit 130, as a shell reports an interrupt.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
     /// A blueprint rendered a file that does not parse, or broke an invariant.
     /// Always lzgen's fault: exit 3, with a request to report it.
     #[error("lzgen produced a broken file; this is a bug in lzgen, please report it:\n{0}")]
     Bug(String),
 }
+
+/// The exit code of an interrupted run.
+pub const INTERRUPTED: u8 = 130;
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
@@ -30,6 +36,7 @@ impl Error {
             Error::Invalid(_) => 2,
             Error::Differences(_) => 1,
             Error::Io { .. } | Error::Bug(_) => 3,
+            Error::Interrupted => INTERRUPTED,
         }
     }
 

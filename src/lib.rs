@@ -14,6 +14,7 @@ pub mod output;
 pub mod problem;
 pub mod render;
 pub mod verify;
+pub mod wizard;
 
 use config::{Answers, Sources};
 use error::Error;

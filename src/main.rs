@@ -10,5 +10,13 @@ fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    // Ctrl-C: put the cursor back (a prompt may have hidden it), remove a
+    // half-written staging folder, and exit 130 with nothing written.
+    let _ = ctrlc::set_handler(|| {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        lzgen::output::abandon_staging();
+        eprintln!("\nInterrupted; nothing was written.");
+        std::process::exit(i32::from(lzgen::error::INTERRUPTED));
+    });
     ExitCode::from(lzgen::commands::run(&cli))
 }

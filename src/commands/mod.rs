@@ -32,7 +32,22 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Presets { .. } => "presets",
     };
     let result = match &cli.command {
-        Command::New { dir, inputs, force } => new(dir, inputs, *force),
+        Command::New { dir, inputs, force } => {
+            let interactive = !cli.json
+                && !inputs.yes
+                && std::io::stdin().is_terminal()
+                && std::io::stderr().is_terminal();
+            if interactive {
+                new_interactive(
+                    dir,
+                    inputs,
+                    *force,
+                    &mut crate::wizard::TerminalPrompter::new(),
+                )
+            } else {
+                new(dir, inputs, *force)
+            }
+        }
         Command::Plan { inputs } => plan(inputs),
         Command::Validate { inputs } => validate(inputs),
         Command::Presets { action } => presets(action.as_ref()),
@@ -44,6 +59,10 @@ pub fn run(cli: &Cli) -> u8 {
             0
         }
         Err(err) => {
+            if matches!(err, Error::Interrupted) {
+                // A prompt may have hidden the cursor when Ctrl-C came.
+                let _ = dialoguer::console::Term::stderr().show_cursor();
+            }
             ui.failure(command, &err);
             err.exit_code()
         }
@@ -81,25 +100,113 @@ fn files_json(files: &[crate::render::RenderedFile]) -> serde_json::Value {
 fn new(dir: &Path, inputs: &Inputs, force: bool) -> Result<Report, Error> {
     let resolved = resolve_inputs(inputs)?;
     let files = generate(&resolved)?;
-    let written = output::write_repo(dir, &files, force)?;
+    write_and_report(dir, &resolved, &files, force)
+}
+
+fn write_and_report(
+    dir: &Path,
+    resolved: &Resolved,
+    files: &[crate::render::RenderedFile],
+    force: bool,
+) -> Result<Report, Error> {
+    let written =
+        output::write_repo_with_progress(dir, files, force, std::io::stderr().is_terminal())?;
     let mut report = Report {
         warnings: resolved.warnings.clone(),
         ..Report::default()
     };
     report.text = format!(
-        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n  less README.md            # what was generated, and the deploy order\n  \
-         # CI can render the same repo with: lzgen new <dir> --config lzgen.yaml\n",
+        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n  less README.md        # what was generated, and the deploy order\n  \
+         make validate         # cfn-lint, checkov and yamllint over the repo\n  \
+         scripts/deploy.sh     # deploy, with credentials for the management account\n\n\
+         {}/lzgen.yaml holds these answers; CI renders the same repo with:\n  lzgen new <dir> --config {}/lzgen.yaml\n",
         written.files,
         written.bytes,
+        dir.display(),
+        dir.display(),
         dir.display(),
         dir.display()
     );
     report
         .json
         .insert("target".into(), json!(dir.display().to_string()));
-    report.json.insert("files".into(), files_json(&files));
+    report.json.insert("files".into(), files_json(files));
     report.json.insert("bytes".into(), json!(written.bytes));
     Ok(report)
+}
+
+/// On a terminal: the wizard completes the answers (the given ones, over the
+/// default preset), shows a summary, and asks before writing. A complete
+/// `--config` needs no questions.
+fn new_interactive(
+    dir: &Path,
+    inputs: &Inputs,
+    force: bool,
+    prompter: &mut dyn crate::wizard::Prompter,
+) -> Result<Report, Error> {
+    if inputs.config.is_some()
+        && let Ok(resolved) = resolve_inputs(inputs)
+    {
+        let files = generate(&resolved)?;
+        return confirm_and_write(dir, &resolved, &files, force, prompter);
+    }
+    let mut start = sources(inputs);
+    start.yes = true;
+    let doc = config::layer(&start, read_file).map_err(Error::Invalid)?;
+    let (answers, problems) = config::answers_from_value(doc);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let answers = crate::wizard::Wizard::new(answers)
+        .run(prompter)
+        .map_err(wizard_error)?;
+    let (zone, warnings) = crate::model::build(&answers).map_err(Error::Invalid)?;
+    let resolved = Resolved {
+        answers,
+        zone,
+        warnings,
+    };
+    let files = generate(&resolved)?;
+    confirm_and_write(dir, &resolved, &files, force, prompter)
+}
+
+fn confirm_and_write(
+    dir: &Path,
+    resolved: &Resolved,
+    files: &[crate::render::RenderedFile],
+    force: bool,
+    prompter: &mut dyn crate::wizard::Prompter,
+) -> Result<Report, Error> {
+    for warning in &resolved.warnings {
+        prompter.refuse(&format!("warning: {warning}"));
+    }
+    prompter.show(&summary::before_writing(&resolved.zone, files));
+    let go = prompter
+        .confirm("write", &format!("Write to {}?", dir.display()), true)
+        .map_err(wizard_error)?;
+    if !go {
+        let mut report = Report {
+            text: "Nothing was written.\n".into(),
+            ..Report::default()
+        };
+        report.json.insert("written".into(), json!(false));
+        return Ok(report);
+    }
+    let mut report = write_and_report(dir, resolved, files, force)?;
+    // The warnings were shown before the summary.
+    report.warnings.clear();
+    Ok(report)
+}
+
+fn wizard_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::Interrupted {
+        Error::Interrupted
+    } else {
+        Error::Io {
+            path: PathBuf::from("<terminal>"),
+            source: e,
+        }
+    }
 }
 
 fn plan(inputs: &Inputs) -> Result<Report, Error> {

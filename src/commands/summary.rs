@@ -65,3 +65,34 @@ pub fn organization_json(lz: &LandingZone) -> serde_json::Value {
         "stages": lz.pipeline.stages.iter().map(|s| json!({"name": s.name, "accounts": s.accounts, "approval": s.approval})).collect::<Vec<_>>(),
     })
 }
+
+/// What the wizard shows before asking to write: the organization, the
+/// pipeline in one sentence, and the number of files per folder.
+pub fn before_writing(lz: &LandingZone, files: &[crate::render::RenderedFile]) -> String {
+    let mut out = String::from("\nSummary\n");
+    out.push_str(&organization(lz));
+    let d = &lz.pipeline.deploy;
+    out.push_str(&format!(
+        "Deploys with {} {}: {}\n",
+        json!(d.compute).as_str().unwrap_or_default(),
+        json!(d.strategy).as_str().unwrap_or_default(),
+        d.deployment_config.sentence
+    ));
+    let mut folders: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for file in files {
+        let folder = file.path.split_once('/').map(|(f, _)| f).unwrap_or(".");
+        *folders.entry(folder).or_default() += 1;
+    }
+    let counts: Vec<String> = folders
+        .iter()
+        .map(|(folder, n)| {
+            if *folder == "." {
+                format!("{n} at the top")
+            } else {
+                format!("{folder}/ {n}")
+            }
+        })
+        .collect();
+    out.push_str(&format!("Files: {} ({})\n", files.len(), counts.join(", ")));
+    out
+}

@@ -8,7 +8,7 @@ mod stacks;
 mod validate;
 
 pub use stacks::{Parameter, Placeholder, Stack, StackKind, StackOutput};
-pub use validate::{build, limits};
+pub use validate::{SCP_KINDS, build, limits};
 
 use serde::Serialize;
 

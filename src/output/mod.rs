@@ -45,6 +45,38 @@ pub fn write_repo(
     files: &[RenderedFile],
     force: bool,
 ) -> Result<Written, OutputError> {
+    write_repo_with_progress(target, files, force, false)
+}
+
+/// Repos at least this large show a progress bar on a terminal.
+const PROGRESS_FROM_FILES: usize = 150;
+
+/// The staging folder being written, so that an interrupt can remove it.
+static STAGING: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+fn set_staging(path: Option<PathBuf>) {
+    if let Ok(mut guard) = STAGING.lock() {
+        *guard = path;
+    }
+}
+
+/// Removes the staging folder of a write in progress: for the interrupt
+/// handler, so that Ctrl-C leaves nothing behind.
+pub fn abandon_staging() {
+    if let Ok(mut guard) = STAGING.lock()
+        && let Some(path) = guard.take()
+    {
+        let _ = fs::remove_dir_all(path);
+    }
+}
+
+/// `write_repo`, with a progress bar on stderr for large repos when `terminal`.
+pub fn write_repo_with_progress(
+    target: &Path,
+    files: &[RenderedFile],
+    force: bool,
+    terminal: bool,
+) -> Result<Written, OutputError> {
     let state = target_state(target)?;
     if state == TargetState::NonEmpty && !force {
         return Err(OutputError::NotEmpty(target.to_path_buf()));
@@ -63,10 +95,18 @@ pub fn write_repo(
         .prefix(&format!(".{name}.lzgen-"))
         .tempdir_in(&parent)
         .map_err(io_err(&parent))?;
+    set_staging(Some(staging.path().to_path_buf()));
+    let bar = if terminal && files.len() >= PROGRESS_FROM_FILES {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for (n, file) in files.iter().enumerate() {
         fault::before_write(n).map_err(io_err(&staging.path().join(&file.path)))?;
         write_file(staging.path(), file)?;
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     match state {
         TargetState::Missing => move_into_place(staging, target)?,
         TargetState::Empty => {
@@ -98,6 +138,7 @@ pub fn write_repo(
             }
         }
     }
+    set_staging(None);
     Ok(Written {
         files: files.len(),
         bytes: total_bytes(files),

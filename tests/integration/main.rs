@@ -4,3 +4,4 @@ mod cli;
 mod golden;
 mod pipeline;
 mod support;
+mod terminal;

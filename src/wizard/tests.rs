@@ -1,0 +1,330 @@
+//! The wizard driven by a script: every question it asks, every answer it
+//! refuses, and the answers it ends with.
+
+use super::*;
+use crate::config::PRESETS;
+
+fn standard() -> Answers {
+    serde_yaml::from_str(
+        PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .expect("preset")
+            .yaml,
+    )
+    .expect("yaml")
+}
+
+/// Every question of a run that accepts all suggestions, in order.
+const ALL_DEFAULTS: &[&str] = &[
+    "organization.name",
+    "organization.iac",
+    "organization.home_region",
+    "organization.regions",
+    "layout.preset",
+    "layout.email_pattern",
+    "layout.action",
+    "accounts.existing",
+    "pipeline.application",
+    "pipeline.source.provider",
+    "pipeline.source.repository",
+    "pipeline.source.branch",
+    "pipeline.build.runtime",
+    "pipeline.deploy.compute",
+    "pipeline.deploy.strategy",
+    "pipeline.deploy.container_port",
+    "pipeline.deploy.health_check_path",
+    "pipeline.rollback.http_5xx_percent",
+    "pipeline.rollback.latency_ms",
+    "guardrails.scps",
+    "security",
+    "logging.organization_trail",
+    "logging.cloudwatch_logs_to_s3",
+    "logging.retention_days",
+    "notifications.email",
+    "notifications.slack",
+];
+
+fn defaults_except(overrides: &[(&str, Reply)]) -> Vec<(String, Reply)> {
+    let mut script: Vec<(String, Reply)> = Vec::new();
+    for key in ALL_DEFAULTS {
+        match overrides
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, r)| r.clone())
+            .collect::<Vec<_>>()
+        {
+            found if found.is_empty() => script.push((key.to_string(), Reply::Default)),
+            found => script.extend(found.into_iter().map(|r| (key.to_string(), r))),
+        }
+    }
+    for (key, reply) in overrides {
+        if !ALL_DEFAULTS.contains(key) {
+            script.push((key.to_string(), reply.clone()));
+        }
+    }
+    script
+}
+
+fn run(start: Answers, script: Vec<(String, Reply)>) -> (Answers, ScriptedPrompter) {
+    let mut p = ScriptedPrompter::new(script);
+    let answers = Wizard::new(start).run(&mut p).expect("the wizard finishes");
+    assert!(
+        p.unused().is_empty(),
+        "the script said more than was asked: {:?}",
+        p.unused()
+    );
+    (answers, p)
+}
+
+#[test]
+fn accepting_every_default_gives_back_the_starting_answers() {
+    let (answers, p) = run(standard(), defaults_except(&[]));
+    assert_eq!(p.asked, ALL_DEFAULTS);
+    assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+    assert_eq!(answers, standard());
+}
+
+#[test]
+fn a_question_without_an_answer_fails_the_script() {
+    let mut p = ScriptedPrompter::new([("organization.name", Reply::Default)]);
+    let err = Wizard::new(standard()).run(&mut p).expect_err("stops");
+    assert_eq!(
+        err.to_string(),
+        "the script has no answer for `organization.iac`"
+    );
+}
+
+#[test]
+fn the_lab_layout_can_be_chosen() {
+    let (answers, _) = run(
+        standard(),
+        defaults_except(&[("layout.preset", Reply::Pick("Start from lab".into()))]),
+    );
+    let accounts = answers.accounts.as_ref().expect("accounts");
+    let names: Vec<&str> = accounts.iter().filter_map(|a| a.name.as_deref()).collect();
+    assert_eq!(names, ["shared", "dev", "prod"]);
+    assert_eq!(
+        accounts[0].roles.as_deref(),
+        Some(
+            &[
+                "log-archive".to_string(),
+                "security".into(),
+                "tooling".into(),
+                "artifact".into()
+            ][..]
+        )
+    );
+    assert!(model::build(&answers).is_ok());
+}
+
+#[test]
+fn a_workload_account_can_be_added_and_another_removed() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            (
+                "layout.email_pattern",
+                Reply::Text("cloud+{account}@globex.example".into()),
+            ),
+            ("layout.action", Reply::Pick("Add".into())),
+            ("layout.action", Reply::Pick("Remove".into())),
+            ("layout.action", Reply::Pick("Accept".into())),
+            ("accounts[6].ou", Reply::Pick("Workloads/NonProd".into())),
+            ("accounts[6].approval", Reply::No),
+            ("accounts[6].name", Reply::Text("Staging!".into())),
+            ("accounts[6].name", Reply::Text("staging".into())),
+            ("layout.remove", Reply::Pick("dev".into())),
+        ]),
+    );
+    // The invalid name was refused with the validator's message, then asked again.
+    assert_eq!(
+        p.refusals,
+        [
+            "accounts[6].name: expected a lowercase name matching [a-z][a-z0-9-]{1,29} (2 to 30 characters, a letter first), found `Staging!`"
+        ]
+    );
+    let accounts = answers.accounts.as_ref().expect("accounts");
+    let names: Vec<&str> = accounts.iter().filter_map(|a| a.name.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            "log-archive",
+            "security",
+            "tooling",
+            "artifact",
+            "prod",
+            "staging"
+        ]
+    );
+    let staging = accounts
+        .iter()
+        .find(|a| a.name.as_deref() == Some("staging"))
+        .expect("staging");
+    assert_eq!(
+        staging.email.as_deref(),
+        Some("cloud+staging@globex.example")
+    );
+    assert_eq!(staging.ou.as_deref(), Some("Workloads/NonProd"));
+    // Every email followed the old pattern, so every one follows the new.
+    assert!(accounts.iter().all(|a| {
+        a.email
+            .as_deref()
+            .is_some_and(|e| e.ends_with("@globex.example"))
+    }));
+    let (zone, _) = model::build(&answers).expect("valid");
+    let stages: Vec<Vec<String>> = zone
+        .pipeline
+        .stages
+        .iter()
+        .map(|s| s.accounts.clone())
+        .collect();
+    assert_eq!(
+        stages,
+        [vec!["staging".to_string()], vec!["prod".to_string()]]
+    );
+}
+
+#[test]
+fn an_ou_can_be_renamed_and_its_accounts_follow() {
+    let (answers, _) = run(
+        standard(),
+        defaults_except(&[
+            ("layout.action", Reply::Pick("Rename".into())),
+            ("layout.action", Reply::Pick("Accept".into())),
+            ("layout.rename", Reply::Pick("Workloads".into())),
+            ("organizational_units", Reply::Text("Apps".into())),
+        ]),
+    );
+    let accounts = answers.accounts.as_ref().expect("accounts");
+    let ous: Vec<&str> = accounts.iter().filter_map(|a| a.ou.as_deref()).collect();
+    assert_eq!(
+        ous,
+        [
+            "Security",
+            "Security",
+            "Deployment",
+            "Deployment",
+            "Apps/NonProd",
+            "Apps/Prod"
+        ]
+    );
+    assert!(model::build(&answers).is_ok());
+}
+
+#[test]
+fn only_the_strategies_of_the_chosen_compute_are_offered() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.deploy.strategy", Reply::Pick("canary".into())),
+            ("pipeline.deploy.traffic_percent", Reply::Text("150".into())),
+            ("pipeline.deploy.traffic_percent", Reply::Text("20".into())),
+            ("pipeline.deploy.interval_minutes", Reply::Text("5".into())),
+        ]),
+    );
+    let offered: Vec<String> = p.offered["pipeline.deploy.strategy"]
+        .iter()
+        .map(|s| s.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(offered, ["blue-green", "canary", "linear"]);
+    assert_eq!(
+        p.refusals,
+        ["pipeline.deploy.traffic_percent: expected a whole number from 1 to 99, found 150"]
+    );
+    let deploy = answers.pipeline.and_then(|p| p.deploy).expect("deploy");
+    assert_eq!(
+        (
+            deploy.strategy.as_deref(),
+            deploy.traffic_percent,
+            deploy.interval_minutes
+        ),
+        (Some("canary"), Some(20), Some(5))
+    );
+}
+
+#[test]
+fn traffic_questions_are_asked_only_for_canary_and_linear() {
+    let (_, p) = run(standard(), defaults_except(&[]));
+    assert!(
+        !p.asked
+            .iter()
+            .any(|k| k == "pipeline.deploy.traffic_percent")
+    );
+}
+
+#[test]
+fn lambda_and_ec2_are_refused_until_this_version_supports_them() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
+            ("pipeline.deploy.compute", Reply::Pick("ECS".into())),
+        ]),
+    );
+    assert_eq!(p.refusals.len(), 1);
+    assert!(
+        p.refusals[0]
+            .starts_with("pipeline.deploy.compute: Lambda and EC2 deployments are not in lzgen"),
+        "{:?}",
+        p.refusals
+    );
+    assert_eq!(
+        answers
+            .pipeline
+            .and_then(|p| p.deploy)
+            .and_then(|d| d.compute)
+            .as_deref(),
+        Some("ecs")
+    );
+}
+
+#[test]
+fn slack_ids_are_asked_only_when_wanted() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            (
+                "notifications.email",
+                Reply::Text("ops@globex.example".into()),
+            ),
+            ("notifications.slack", Reply::Yes),
+            ("notifications.slack.team_id", Reply::Text("t-lower".into())),
+            ("notifications.slack.team_id", Reply::Text("T0123".into())),
+            (
+                "notifications.slack.channel_id",
+                Reply::Text("C0456".into()),
+            ),
+        ]),
+    );
+    assert_eq!(p.refusals.len(), 1, "{:?}", p.refusals);
+    let n = answers.notifications.expect("notifications");
+    assert_eq!(n.email.as_deref(), Some("ops@globex.example"));
+    assert_eq!(n.slack.and_then(|s| s.channel_id).as_deref(), Some("C0456"));
+}
+
+#[test]
+fn existing_account_ids_are_validated() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("accounts.existing", Reply::Yes),
+            (
+                "accounts.existing_which",
+                Reply::PickAll(vec!["prod".into()]),
+            ),
+            ("accounts[5].id", Reply::Text("1234".into())),
+            ("accounts[5].id", Reply::Text("210987654321".into())),
+        ]),
+    );
+    assert_eq!(
+        p.refusals,
+        [
+            "accounts[5].id: expected a 12-digit account ID in quotes, such as \"012345678901\", found `1234`"
+        ]
+    );
+    assert_eq!(
+        answers.accounts.expect("accounts")[5].id.as_deref(),
+        Some("210987654321")
+    );
+}
