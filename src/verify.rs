@@ -52,6 +52,7 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
         }
     }
     defects.extend(parameters_match_templates(lz, files));
+    defects.extend(templates_fit_inline(lz, files));
     defects.extend(policy_invariants(files));
     defects
 }
@@ -227,6 +228,24 @@ fn statement_problem(statement: &Value, trust: bool) -> Option<String> {
         });
     }
     None
+}
+
+/// The largest template `create-stack --template-body` accepts, as
+/// scripts/deploy.sh passes them.
+const TEMPLATE_BODY_LIMIT: usize = 51_200;
+
+fn templates_fit_inline(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+    files
+        .iter()
+        .filter(|f| lz.stacks.iter().any(|s| s.template == f.path) && f.bytes.len() > TEMPLATE_BODY_LIMIT)
+        .map(|f| Defect {
+            path: f.path.clone(),
+            message: format!(
+                "is {} bytes; CloudFormation takes templates of at most {TEMPLATE_BODY_LIMIT} bytes inline, as scripts/deploy.sh passes them",
+                f.bytes.len()
+            ),
+        })
+        .collect()
 }
 
 /// A stack's parameters file must give exactly the parameters its template

@@ -29,12 +29,7 @@ fn contains_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let list = h
-        .param(0)
-        .and_then(|p| p.value().as_array())
-        .ok_or_else(|| {
-            RenderError::from(RenderErrorReason::InvalidParamType("contains needs a list"))
-        })?;
+    let list = list_param(h, "contains needs a list")?;
     let wanted = h.param(1).map(|p| p.value()).ok_or_else(|| {
         RenderError::from(RenderErrorReason::ParamNotFoundForIndex("contains", 1))
     })?;
@@ -159,6 +154,13 @@ pub fn mermaid(v: &Value) -> String {
     format!("\"{text}\"")
 }
 
+/// The helper's first parameter, which must be a list.
+fn list_param<'a>(h: &'a Helper<'_>, message: &'static str) -> Result<&'a Vec<Value>, RenderError> {
+    h.param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or_else(|| RenderError::from(RenderErrorReason::InvalidParamType(message)))
+}
+
 fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -174,12 +176,7 @@ fn join_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let list = h
-        .param(0)
-        .and_then(|p| p.value().as_array())
-        .ok_or_else(|| {
-            RenderError::from(RenderErrorReason::InvalidParamType("join needs a list"))
-        })?;
+    let list = list_param(h, "join needs a list")?;
     let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
     let items: Vec<String> = list.iter().map(plain).collect();
     out.write(&items.join(sep))?;
