@@ -91,17 +91,17 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         ));
     }
     let deploy = &resolved.zone.pipeline.deploy;
-    if deploy.compute != model::Compute::Ecs {
+    if deploy.compute == model::Compute::Lambda {
         return Err(Error::invalid(
             Problem::new(
                 "pipeline.deploy.compute",
                 format!(
-                    "expected `ecs`: Lambda and EC2 deployments are not in lzgen {} yet, found `{}`",
+                    "expected `ecs` or `ec2`: Lambda deployments are not in lzgen {} yet, found `{}`",
                     env!("CARGO_PKG_VERSION"),
                     model::Compute::NAMES[deploy.compute as usize]
                 ),
             )
-            .with_hint("use --set pipeline.deploy.compute=ecs"),
+            .with_hint("use --set pipeline.deploy.compute=ecs or ec2"),
         ));
     }
     let mut files = Blueprints::embedded()

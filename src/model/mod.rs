@@ -405,6 +405,9 @@ pub struct Names {
     pub task_execution_role: String,
     pub codedeploy_role: String,
     pub codedeploy_application: String,
+    /// EC2: the instances' role (and instance profile) and their group.
+    pub instance_role: String,
+    pub auto_scaling_group: String,
     pub deployment_group: String,
     pub ecs_cluster: String,
     pub ecs_service: String,

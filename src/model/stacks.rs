@@ -300,6 +300,13 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                 key: "DesiredCount".into(),
                 value: "2".into(),
             });
+            if lz.pipeline.deploy.compute == super::Compute::Ec2 {
+                target.parameters.push(Parameter {
+                    key: "ImageId".into(),
+                    value: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+                        .into(),
+                });
+            }
             stacks.push(target);
         }
     }

@@ -203,7 +203,7 @@ impl Validator {
         let pipeline = self.stages(a, pipeline, &accounts, &ous, &organization.regions)?;
         let names = names(&organization.name, &pipeline.application);
         let mut pipeline = pipeline;
-        pipeline.rollback.alarms = alarms(&names);
+        pipeline.rollback.alarms = alarms(&names, pipeline.deploy.compute);
         pipeline.deploy.deployment_config = deployment_config(&pipeline.deploy, &names);
         let guardrails =
             self.guardrails(&organization.name, &scp_kinds, &ous, &pipeline, &accounts);
@@ -1486,6 +1486,7 @@ impl Validator {
             &names.task_role,
             &names.task_execution_role,
             &names.codedeploy_role,
+            &names.instance_role,
         ] {
             if let Some(p) = role_name_problem(role) {
                 self.problems.push(p);
@@ -1620,6 +1621,8 @@ fn names(org: &str, app: &str) -> Names {
         task_execution_role: format!("{org}-{app}-task-execution"),
         codedeploy_role: format!("{org}-{app}-codedeploy"),
         codedeploy_application: format!("{org}-{app}"),
+        instance_role: format!("{org}-{app}-instance"),
+        auto_scaling_group: format!("{org}-{app}"),
         deployment_group: format!("{org}-{app}"),
         ecs_cluster: format!("{org}-{app}"),
         ecs_service: app.to_string(),
@@ -1665,6 +1668,18 @@ fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
                 ),
             }
         }
+        (Compute::Ec2, Strategy::InPlace) => DeploymentConfig {
+            name: "CodeDeployDefault.OneAtATime".into(),
+            custom: false,
+            traffic_routing: None,
+            sentence: "one instance at a time: each is taken out of the load balancer, updated, checked and put back, so the others keep serving.".into(),
+        },
+        (Compute::Ec2, _) => DeploymentConfig {
+            name: "CodeDeployDefault.AllAtOnce".into(),
+            custom: false,
+            traffic_routing: None,
+            sentence: "a copy of the Auto Scaling group starts with the new version; once it is healthy the load balancer sends all traffic to it and the old instances stop.".into(),
+        },
         _ => DeploymentConfig {
             name: "CodeDeployDefault.ECSAllAtOnce".into(),
             custom: false,
@@ -1692,9 +1707,13 @@ fn cloudwatch_retention(days: u32) -> u32 {
 /// The alarms on each deployment group: the HTTP 5xx rate and the response
 /// time of each of the two target groups, so that whichever one holds the new
 /// version is watched.
-fn alarms(names: &Names) -> Vec<Alarm> {
+fn alarms(names: &Names, compute: Compute) -> Vec<Alarm> {
     let mut out = Vec::new();
-    for target_group in ["Blue", "Green"] {
+    let target_groups: &[&str] = match compute {
+        Compute::Ecs => &["Blue", "Green"],
+        _ => &["App"],
+    };
+    for target_group in target_groups {
         for (kind, logical) in [("5xx", "Http5xx"), ("latency", "Latency")] {
             out.push(Alarm {
                 name: format!(

@@ -75,7 +75,8 @@ struct Entry {
     #[serde(default)]
     iac: Flavour,
     /// A condition for the file to exist: a dotted path into the context that
-    /// must be true, or `path == value` for a string value.
+    /// must be true, or `path == value` for a string value; several joined
+    /// with ` and `.
     #[serde(default)]
     when: Option<String>,
     #[serde(default)]
@@ -346,6 +347,9 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
 }
 
 fn truthy(root: &serde_json::Value, condition: &str) -> bool {
+    if condition.contains(" and ") {
+        return condition.split(" and ").all(|part| truthy(root, part));
+    }
     if let Some((path, value)) = condition.split_once("==") {
         return lookup(root, path.trim()).and_then(|v| v.as_str()) == Some(value.trim());
     }
@@ -394,6 +398,7 @@ mod tests {
         let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
         texts.push(include_str!("../../examples/multi-region.yaml"));
         texts.push(include_str!("../../examples/ecs-linear.yaml"));
+        texts.push(include_str!("../../examples/ec2-blue-green.yaml"));
         texts
             .into_iter()
             .map(|text| {

@@ -528,14 +528,14 @@ impl Wizard {
             .position(|n| Some(*n) == current.compute.as_deref())
             .unwrap_or(0);
         let compute = loop {
-            let i = p.select("pipeline.deploy.compute", "Compute", &computes, at)?;
-            if i == 0 {
-                break Compute::Ecs;
+            match p.select("pipeline.deploy.compute", "Compute", &computes, at)? {
+                0 => break Compute::Ecs,
+                2 => break Compute::Ec2,
+                _ => p.refuse(&format!(
+                    "pipeline.deploy.compute: Lambda deployments are not in lzgen {} yet; choose ECS or EC2",
+                    env!("CARGO_PKG_VERSION")
+                )),
             }
-            p.refuse(&format!(
-                "pipeline.deploy.compute: Lambda and EC2 deployments are not in lzgen {} yet; choose ECS",
-                env!("CARGO_PKG_VERSION")
-            ));
         };
         let strategies = compute.strategies();
         let explained: Vec<String> = strategies
@@ -548,6 +548,9 @@ impl Wizard {
                 "canary" => "canary: a share of traffic first, then the rest".to_string(),
                 "linear" => "linear: traffic moves over in equal steps".to_string(),
                 "all-at-once" => "all-at-once: all traffic at once".to_string(),
+                "in-place" => {
+                    "in-place: instances updated one at a time behind the load balancer".to_string()
+                }
                 other => other.to_string(),
             })
             .collect();

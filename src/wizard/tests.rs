@@ -254,32 +254,6 @@ fn traffic_questions_are_asked_only_for_canary_and_linear() {
 }
 
 #[test]
-fn lambda_and_ec2_are_refused_until_this_version_supports_them() {
-    let (answers, p) = run(
-        standard(),
-        defaults_except(&[
-            ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
-            ("pipeline.deploy.compute", Reply::Pick("ECS".into())),
-        ]),
-    );
-    assert_eq!(p.refusals.len(), 1);
-    assert!(
-        p.refusals[0]
-            .starts_with("pipeline.deploy.compute: Lambda and EC2 deployments are not in lzgen"),
-        "{:?}",
-        p.refusals
-    );
-    assert_eq!(
-        answers
-            .pipeline
-            .and_then(|p| p.deploy)
-            .and_then(|d| d.compute)
-            .as_deref(),
-        Some("ecs")
-    );
-}
-
-#[test]
 fn slack_ids_are_asked_only_when_wanted() {
     let (answers, p) = run(
         standard(),
@@ -326,5 +300,56 @@ fn existing_account_ids_are_validated() {
     assert_eq!(
         answers.accounts.expect("accounts")[5].id.as_deref(),
         Some("210987654321")
+    );
+}
+
+#[test]
+fn lambda_is_refused_until_this_version_supports_it() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
+            ("pipeline.deploy.compute", Reply::Pick("ECS".into())),
+        ]),
+    );
+    assert_eq!(p.refusals.len(), 1);
+    assert!(
+        p.refusals[0].starts_with("pipeline.deploy.compute: Lambda deployments are not in lzgen"),
+        "{:?}",
+        p.refusals
+    );
+    assert_eq!(
+        answers
+            .pipeline
+            .and_then(|p| p.deploy)
+            .and_then(|d| d.compute)
+            .as_deref(),
+        Some("ecs")
+    );
+}
+
+#[test]
+fn ec2_offers_only_its_strategies_and_asks_no_traffic_questions() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.deploy.compute", Reply::Pick("EC2".into())),
+            ("pipeline.deploy.strategy", Reply::Pick("in-place".into())),
+        ]),
+    );
+    let offered: Vec<String> = p.offered["pipeline.deploy.strategy"]
+        .iter()
+        .map(|s| s.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(offered, ["in-place", "blue-green"]);
+    assert!(
+        !p.asked
+            .iter()
+            .any(|k| k == "pipeline.deploy.traffic_percent")
+    );
+    let deploy = answers.pipeline.and_then(|p| p.deploy).expect("deploy");
+    assert_eq!(
+        (deploy.compute.as_deref(), deploy.strategy.as_deref()),
+        (Some("ec2"), Some("in-place"))
     );
 }

@@ -125,6 +125,7 @@ def run_answer_set(lzgen, work, name, args):
     org_name, home = org["name"], org["home_region"]
     regions = org.get("regions") or [home]
     app = answers["pipeline"]["application"]
+    compute = answers["pipeline"]["deploy"]["compute"]
 
     moto = Moto()
     try:
@@ -193,6 +194,7 @@ def run_answer_set(lzgen, work, name, args):
         pipeline_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-pipeline"
         build_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-build"
         deploy_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-deploy" for w in workloads)
+        instance_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-instance" for w in workloads)
         for region in regions:
             kms = session(moto, region, artifact).client("kms", endpoint_url=moto.url)
             cfn = session(moto, region, artifact).client("cloudformation", endpoint_url=moto.url)
@@ -207,9 +209,10 @@ def run_answer_set(lzgen, work, name, args):
                   and use["Principal"]["AWS"] == f"arn:{partition}:iam::{tooling}:root",
                   f"{name}: {region} key: use by {pipeline_role} and {build_role} only")
             dep = by_sid(policy, "UseByTheDeploymentRoles")
-            check(dep and sorted(as_list(dep["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == deploy_roles
+            readers = deploy_roles + (instance_roles if compute == "ec2" else [])
+            check(dep and sorted(as_list(dep["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted(readers)
                   and "aws:PrincipalOrgID" in dep["Condition"].get("StringEquals", {}),
-                  f"{name}: {region} key: use by the deployment roles {', '.join(deploy_roles)}, inside the organization")
+                  f"{name}: {region} key: use by {', '.join(sorted(readers))} only, inside the organization")
 
         # The deployment roles: trusted only by the tooling account, only for
         # the pipeline role; allowed only what an ECS blue/green deployment needs.
@@ -222,15 +225,22 @@ def run_answer_set(lzgen, work, name, args):
                   f"{name}: {w} deployment role trusts only {pipeline_role}")
             policy = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="deploy")["PolicyDocument"]
             actions = sorted({a for s in statements(policy) for a in as_list(s["Action"])})
-            check(actions == sorted([
+            expected_actions = [
                 "codedeploy:CreateDeployment", "codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
                 "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig", "codedeploy:RegisterApplicationRevision",
-                "ecs:RegisterTaskDefinition", "iam:PassRole", "kms:Decrypt", "kms:DescribeKey",
-                "s3:GetObject", "s3:GetObjectVersion"]),
-                f"{name}: {w} deployment role may only: {', '.join(actions)}")
-            passrole = by_sid(policy, "PassOnlyTheApplicationRoles")
-            check(passrole and passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "ecs-tasks.amazonaws.com",
-                  f"{name}: {w} deployment role passes roles only to ecs-tasks.amazonaws.com")
+                "kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:GetObjectVersion"]
+            if compute == "ecs":
+                expected_actions += ["ecs:RegisterTaskDefinition", "iam:PassRole"]
+            check(actions == sorted(expected_actions), f"{name}: {w} deployment role may only: {', '.join(actions)}")
+            if compute == "ecs":
+                passrole = by_sid(policy, "PassOnlyTheApplicationRoles")
+                check(passrole and passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "ecs-tasks.amazonaws.com",
+                      f"{name}: {w} deployment role passes roles only to ecs-tasks.amazonaws.com")
+            else:
+                instance = iam.get_role_policy(RoleName=f"{org_name}-{app}-instance", PolicyName="fetch-releases")["PolicyDocument"]
+                reach = sorted({a for s in statements(instance) for a in as_list(s["Action"])})
+                check(reach == ["kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:GetObjectVersion"],
+                      f"{name}: {w} instances may only fetch and decrypt releases: {', '.join(reach)}")
             exec_role = iam.get_role(RoleName=f"{org_name}-{app}-cfn-exec")["Role"]
             exec_trust = statements(exec_role["AssumeRolePolicyDocument"])[0]
             check(exec_trust["Principal"]["Service"] == "cloudformation.amazonaws.com"

@@ -459,8 +459,34 @@ fn generated_scripts_and_files_have_the_right_modes() {
 }
 
 #[test]
-fn lambda_and_ec2_output_is_refused_clearly_for_now() {
-    for (compute, strategy) in [("lambda", "all-at-once"), ("ec2", "in-place")] {
+fn lambda_output_is_refused_clearly_for_now() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(["--yes", "--set", "pipeline.deploy.compute=lambda", "--set", "pipeline.deploy.strategy=all-at-once"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: pipeline.deploy.compute: expected `ecs` or `ec2`: Lambda deployments are not in lzgen {} yet, found `lambda`",
+            env!("CARGO_PKG_VERSION")
+        )));
+    assert!(!target.exists());
+}
+
+#[test]
+fn every_invalid_compute_and_strategy_pair_is_refused_and_writes_nothing() {
+    let pairs = [
+        ("ecs", "all-at-once", "`blue-green`, `canary`, `linear`"),
+        ("ecs", "in-place", "`blue-green`, `canary`, `linear`"),
+        ("lambda", "blue-green", "`all-at-once`, `canary`, `linear`"),
+        ("lambda", "in-place", "`all-at-once`, `canary`, `linear`"),
+        ("ec2", "canary", "`in-place`, `blue-green`"),
+        ("ec2", "linear", "`in-place`, `blue-green`"),
+        ("ec2", "all-at-once", "`in-place`, `blue-green`"),
+    ];
+    for (compute, strategy, valid) in pairs {
         let tmp = tempfile::tempdir().expect("tmp");
         let target = tmp.path().join("lz");
         lzgen()
@@ -473,9 +499,70 @@ fn lambda_and_ec2_output_is_refused_clearly_for_now() {
             .assert()
             .code(2)
             .stderr(predicate::str::contains(format!(
-                "error: pipeline.deploy.compute: expected `ecs`: Lambda and EC2 deployments are not in lzgen {} yet, found `{compute}`",
-                env!("CARGO_PKG_VERSION")
+                "error: pipeline.deploy.strategy: expected a strategy for compute `{compute}`: one of {valid}, found `{strategy}`"
             )));
-        assert!(!target.exists());
+        assert!(!target.exists(), "{compute} {strategy}");
+    }
+}
+
+#[test]
+fn every_supported_compute_and_strategy_pair_renders() {
+    let pairs: [(&str, &str, &[&str]); 5] = [
+        ("ecs", "blue-green", &[]),
+        (
+            "ecs",
+            "canary",
+            &[
+                "pipeline.deploy.traffic_percent=10",
+                "pipeline.deploy.interval_minutes=5",
+            ],
+        ),
+        (
+            "ecs",
+            "linear",
+            &[
+                "pipeline.deploy.traffic_percent=25",
+                "pipeline.deploy.interval_minutes=3",
+            ],
+        ),
+        ("ec2", "in-place", &[]),
+        ("ec2", "blue-green", &[]),
+    ];
+    for (compute, strategy, extra) in pairs {
+        let mut args = vec![
+            "--yes".to_string(),
+            "--set".into(),
+            format!("pipeline.deploy.compute={compute}"),
+            "--set".into(),
+            format!("pipeline.deploy.strategy={strategy}"),
+        ];
+        for e in extra {
+            args.push("--set".into());
+            args.push(e.to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let tree = render(&args);
+        let target =
+            String::from_utf8_lossy(&tree["cloudformation/workloads/prod/target-us-east-1.yaml"].0)
+                .into_owned();
+        match compute {
+            "ecs" => assert!(
+                target.contains("Type: AWS::ECS::Service"),
+                "{compute} {strategy}"
+            ),
+            _ => assert!(
+                target.contains("Type: AWS::AutoScaling::AutoScalingGroup"),
+                "{compute} {strategy}"
+            ),
+        }
+        let appspec = if compute == "ec2" {
+            "app/appspec.yml"
+        } else {
+            "app/appspec.yaml"
+        };
+        assert!(
+            tree.contains_key(appspec),
+            "{compute} {strategy}: {appspec}"
+        );
     }
 }

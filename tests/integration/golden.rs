@@ -87,3 +87,9 @@ fn example_ecs_linear() {
     let config = repo_root().join("examples/ecs-linear.yaml");
     insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
 }
+
+#[test]
+fn example_ec2_blue_green() {
+    let config = repo_root().join("examples/ec2-blue-green.yaml");
+    insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
+}
