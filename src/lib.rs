@@ -90,18 +90,20 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
             .with_hint("use --set organization.iac=cloudformation"),
         ));
     }
-    let deploy = &resolved.zone.pipeline.deploy;
-    if deploy.compute == model::Compute::Lambda {
+    let pipeline = &resolved.zone.pipeline;
+    if pipeline.deploy.compute == model::Compute::Lambda
+        && !["nodejs", "python"].contains(&pipeline.build.runtime.as_str())
+    {
         return Err(Error::invalid(
             Problem::new(
-                "pipeline.deploy.compute",
+                "pipeline.build.runtime",
                 format!(
-                    "expected `ecs` or `ec2`: Lambda deployments are not in lzgen {} yet, found `{}`",
+                    "expected `nodejs` or `python` for a Lambda function in lzgen {}, found `{}`",
                     env!("CARGO_PKG_VERSION"),
-                    model::Compute::NAMES[deploy.compute as usize]
+                    pipeline.build.runtime
                 ),
             )
-            .with_hint("use --set pipeline.deploy.compute=ecs or ec2"),
+            .with_hint("the function starts from inline placeholder code, which Lambda accepts for Node.js and Python only"),
         ));
     }
     let mut files = Blueprints::embedded()

@@ -405,6 +405,15 @@ pub struct Names {
     pub task_execution_role: String,
     pub codedeploy_role: String,
     pub codedeploy_application: String,
+    /// Lambda: the function, its alias, the hook CodeDeploy calls, their
+    /// roles, and the tooling account's project that starts deployments.
+    pub function: String,
+    pub alias: String,
+    pub hook_function: String,
+    pub function_role: String,
+    pub hook_role: String,
+    pub deployer_role: String,
+    pub deployer_project: String,
     /// EC2: the instances' role (and instance profile) and their group.
     pub instance_role: String,
     pub auto_scaling_group: String,

@@ -278,8 +278,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         );
         roles.description = "the deployment role and the application's roles".into();
         roles.workload = Some(workload.name.clone());
-        let mut params = vec![account_param(&tooling), account_param(&artifact)];
-        params.extend(key_params.iter().cloned());
+        let mut params = vec![account_param(&tooling)];
+        // A Lambda deployment uploads code directly; its roles read no artifacts.
+        if lz.pipeline.deploy.compute != super::Compute::Lambda {
+            params.push(account_param(&artifact));
+            params.extend(key_params.iter().cloned());
+        }
         dedup(&mut params);
         roles.parameters = params;
         stacks.push(roles);
@@ -296,10 +300,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             target.description =
                 "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
             target.workload = Some(workload.name.clone());
-            target.parameters.push(Parameter {
-                key: "DesiredCount".into(),
-                value: "2".into(),
-            });
+            if lz.pipeline.deploy.compute != super::Compute::Lambda {
+                target.parameters.push(Parameter {
+                    key: "DesiredCount".into(),
+                    value: "2".into(),
+                });
+            }
             if lz.pipeline.deploy.compute == super::Compute::Ec2 {
                 target.parameters.push(Parameter {
                     key: "ImageId".into(),

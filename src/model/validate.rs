@@ -1487,6 +1487,9 @@ impl Validator {
             &names.task_execution_role,
             &names.codedeploy_role,
             &names.instance_role,
+            &names.function_role,
+            &names.hook_role,
+            &names.deployer_role,
         ] {
             if let Some(p) = role_name_problem(role) {
                 self.problems.push(p);
@@ -1622,6 +1625,13 @@ fn names(org: &str, app: &str) -> Names {
         codedeploy_role: format!("{org}-{app}-codedeploy"),
         codedeploy_application: format!("{org}-{app}"),
         instance_role: format!("{org}-{app}-instance"),
+        function: format!("{org}-{app}"),
+        alias: "live".into(),
+        hook_function: format!("{org}-{app}-traffic-hook"),
+        function_role: format!("{org}-{app}-function"),
+        hook_role: format!("{org}-{app}-traffic-hook"),
+        deployer_role: format!("{org}-{app}-deployer"),
+        deployer_project: format!("{org}-{app}-deploy-lambda"),
         auto_scaling_group: format!("{org}-{app}"),
         deployment_group: format!("{org}-{app}"),
         ecs_cluster: format!("{org}-{app}"),
@@ -1668,6 +1678,36 @@ fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
                 ),
             }
         }
+        (Compute::Lambda, Strategy::Canary) => DeploymentConfig {
+            name: format!("{}-canary-{percent}-{minutes}", names.deployment_group),
+            custom: true,
+            traffic_routing: Some("TimeBasedCanary".into()),
+            sentence: format!(
+                "the alias sends {percent}% of invocations to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {}.",
+                plural(minutes),
+                plural(minutes)
+            ),
+        },
+        (Compute::Lambda, Strategy::Linear) => {
+            let steps = 100u32.div_ceil(percent.max(1));
+            let total = (steps - 1) * minutes;
+            DeploymentConfig {
+                name: format!("{}-linear-{percent}-{minutes}", names.deployment_group),
+                custom: true,
+                traffic_routing: Some("TimeBasedLinear".into()),
+                sentence: format!(
+                    "the alias sends {percent}% more of the invocations to the new version every {minutes} {} until all go there; a deployment takes about {total} {}.",
+                    plural(minutes),
+                    plural(total)
+                ),
+            }
+        }
+        (Compute::Lambda, _) => DeploymentConfig {
+            name: "CodeDeployDefault.LambdaAllAtOnce".into(),
+            custom: false,
+            traffic_routing: None,
+            sentence: "the alias moves to the new version all at once, once the traffic hook has checked it.".into(),
+        },
         (Compute::Ec2, Strategy::InPlace) => DeploymentConfig {
             name: "CodeDeployDefault.OneAtATime".into(),
             custom: false,
@@ -1711,7 +1751,8 @@ fn alarms(names: &Names, compute: Compute) -> Vec<Alarm> {
     let mut out = Vec::new();
     let target_groups: &[&str] = match compute {
         Compute::Ecs => &["Blue", "Green"],
-        _ => &["App"],
+        Compute::Ec2 => &["App"],
+        Compute::Lambda => &["Function"],
     };
     for target_group in target_groups {
         for (kind, logical) in [("5xx", "Http5xx"), ("latency", "Latency")] {

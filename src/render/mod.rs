@@ -75,8 +75,8 @@ struct Entry {
     #[serde(default)]
     iac: Flavour,
     /// A condition for the file to exist: a dotted path into the context that
-    /// must be true, or `path == value` for a string value; several joined
-    /// with ` and `.
+    /// must be true, or `path == value` (`!=`) for a string value; several
+    /// joined with ` and `.
     #[serde(default)]
     when: Option<String>,
     #[serde(default)]
@@ -350,6 +350,9 @@ fn truthy(root: &serde_json::Value, condition: &str) -> bool {
     if condition.contains(" and ") {
         return condition.split(" and ").all(|part| truthy(root, part));
     }
+    if let Some((path, value)) = condition.split_once("!=") {
+        return lookup(root, path.trim()).and_then(|v| v.as_str()) != Some(value.trim());
+    }
     if let Some((path, value)) = condition.split_once("==") {
         return lookup(root, path.trim()).and_then(|v| v.as_str()) == Some(value.trim());
     }
@@ -399,8 +402,13 @@ mod tests {
         texts.push(include_str!("../../examples/multi-region.yaml"));
         texts.push(include_str!("../../examples/ecs-linear.yaml"));
         texts.push(include_str!("../../examples/ec2-blue-green.yaml"));
+        texts.push(include_str!("../../examples/lambda-canary.yaml"));
+        // A Python function too, so every runtime's blueprints render.
+        let python_lambda = include_str!("../../examples/lambda-canary.yaml")
+            .replace("runtime: nodejs", "runtime: python");
         texts
             .into_iter()
+            .chain(std::iter::once(python_lambda.as_str()))
             .map(|text| {
                 let answers: Answers = serde_yaml::from_str(text).expect("answers");
                 crate::model::build(&answers).expect("valid").0

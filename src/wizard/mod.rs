@@ -527,12 +527,19 @@ impl Wizard {
             .iter()
             .position(|n| Some(*n) == current.compute.as_deref())
             .unwrap_or(0);
+        let runtime = self
+            .pipeline()
+            .build
+            .as_ref()
+            .and_then(|b| b.runtime.clone())
+            .unwrap_or_default();
         let compute = loop {
             match p.select("pipeline.deploy.compute", "Compute", &computes, at)? {
                 0 => break Compute::Ecs,
                 2 => break Compute::Ec2,
+                _ if matches!(runtime.as_str(), "nodejs" | "python") => break Compute::Lambda,
                 _ => p.refuse(&format!(
-                    "pipeline.deploy.compute: Lambda deployments are not in lzgen {} yet; choose ECS or EC2",
+                    "pipeline.deploy.compute: a Lambda function in lzgen {} runs nodejs or python, and the runtime is `{runtime}`; choose ECS or EC2",
                     env!("CARGO_PKG_VERSION")
                 )),
             }

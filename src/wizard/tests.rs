@@ -304,17 +304,52 @@ fn existing_account_ids_are_validated() {
 }
 
 #[test]
-fn lambda_is_refused_until_this_version_supports_it() {
+fn lambda_canary_offers_only_lambda_strategies() {
     let (answers, p) = run(
         standard(),
         defaults_except(&[
+            ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
+            ("pipeline.deploy.strategy", Reply::Pick("canary".into())),
+            ("pipeline.deploy.traffic_percent", Reply::Text("10".into())),
+            ("pipeline.deploy.interval_minutes", Reply::Text("5".into())),
+        ]),
+    );
+    let offered: Vec<String> = p.offered["pipeline.deploy.strategy"]
+        .iter()
+        .map(|s| s.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(offered, ["all-at-once", "canary", "linear"]);
+    assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+    let deploy = answers
+        .pipeline
+        .as_ref()
+        .and_then(|p| p.deploy.clone())
+        .expect("deploy");
+    assert_eq!(
+        (
+            deploy.compute.as_deref(),
+            deploy.strategy.as_deref(),
+            deploy.traffic_percent,
+            deploy.interval_minutes
+        ),
+        (Some("lambda"), Some("canary"), Some(10), Some(5))
+    );
+    assert!(model::build(&answers).is_ok());
+}
+
+#[test]
+fn lambda_is_refused_for_a_runtime_it_cannot_start_from() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.build.runtime", Reply::Pick("go".into())),
             ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
             ("pipeline.deploy.compute", Reply::Pick("ECS".into())),
         ]),
     );
     assert_eq!(p.refusals.len(), 1);
     assert!(
-        p.refusals[0].starts_with("pipeline.deploy.compute: Lambda deployments are not in lzgen"),
+        p.refusals[0].contains("runs nodejs or python, and the runtime is `go`"),
         "{:?}",
         p.refusals
     );

@@ -194,6 +194,7 @@ def run_answer_set(lzgen, work, name, args):
         pipeline_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-pipeline"
         build_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-build"
         deploy_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-deploy" for w in workloads)
+        deployer_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-deployer"
         instance_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-instance" for w in workloads)
         for region in regions:
             kms = session(moto, region, artifact).client("kms", endpoint_url=moto.url)
@@ -205,9 +206,10 @@ def run_answer_set(lzgen, work, name, args):
             check(admin and admin["Principal"]["AWS"] == f"arn:{partition}:iam::{artifact}:root",
                   f"{name}: {region} key: administration only by the artifact account {artifact}")
             use = by_sid(policy, "UseByThePipelineAndTheBuild")
-            check(use and sorted(as_list(use["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted([pipeline_role, build_role])
+            tooling_roles = [pipeline_role, build_role] + ([deployer_role] if compute == "lambda" else [])
+            check(use and sorted(as_list(use["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted(tooling_roles)
                   and use["Principal"]["AWS"] == f"arn:{partition}:iam::{tooling}:root",
-                  f"{name}: {region} key: use by {pipeline_role} and {build_role} only")
+                  f"{name}: {region} key: use by {', '.join(tooling_roles)} only")
             dep = by_sid(policy, "UseByTheDeploymentRoles")
             readers = deploy_roles + (instance_roles if compute == "ec2" else [])
             check(dep and sorted(as_list(dep["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted(readers)
@@ -220,15 +222,20 @@ def run_answer_set(lzgen, work, name, args):
             iam = session(moto, home, ids[w]).client("iam", endpoint_url=moto.url)
             role = iam.get_role(RoleName=f"{org_name}-{app}-deploy")["Role"]
             trust = statements(role["AssumeRolePolicyDocument"])
+            trusted = deployer_role if compute == "lambda" else pipeline_role
             check(len(trust) == 1 and trust[0]["Principal"]["AWS"] == f"arn:{partition}:iam::{tooling}:root"
-                  and trust[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == pipeline_role,
-                  f"{name}: {w} deployment role trusts only {pipeline_role}")
+                  and trust[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == trusted,
+                  f"{name}: {w} deployment role trusts only {trusted}")
             policy = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="deploy")["PolicyDocument"]
             actions = sorted({a for s in statements(policy) for a in as_list(s["Action"])})
             expected_actions = [
                 "codedeploy:CreateDeployment", "codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
-                "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig", "codedeploy:RegisterApplicationRevision",
-                "kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:GetObjectVersion"]
+                "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig", "codedeploy:RegisterApplicationRevision"]
+            if compute == "lambda":
+                expected_actions += ["lambda:GetAlias", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+                                     "lambda:PublishVersion", "lambda:UpdateFunctionCode"]
+            else:
+                expected_actions += ["kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:GetObjectVersion"]
             if compute == "ecs":
                 expected_actions += ["ecs:RegisterTaskDefinition", "iam:PassRole"]
             check(actions == sorted(expected_actions), f"{name}: {w} deployment role may only: {', '.join(actions)}")
@@ -236,6 +243,12 @@ def run_answer_set(lzgen, work, name, args):
                 passrole = by_sid(policy, "PassOnlyTheApplicationRoles")
                 check(passrole and passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "ecs-tasks.amazonaws.com",
                       f"{name}: {w} deployment role passes roles only to ecs-tasks.amazonaws.com")
+            elif compute == "lambda":
+                fn = session(moto, home, ids[w]).client("lambda", endpoint_url=moto.url)
+                # moto skips AWS::Lambda::Alias; the function itself it models.
+                config = fn.get_function(FunctionName=f"{org_name}-{app}")["Configuration"]
+                check(config["Role"].endswith(f":role/{org_name}-{app}-function") and config["Runtime"].startswith(("nodejs", "python")),
+                      f"{name}: {w} function {org_name}-{app} runs {config['Runtime']} with its own role")
             else:
                 instance = iam.get_role_policy(RoleName=f"{org_name}-{app}-instance", PolicyName="fetch-releases")["PolicyDocument"]
                 reach = sorted({a for s in statements(instance) for a in as_list(s["Action"])})
@@ -247,9 +260,16 @@ def run_answer_set(lzgen, work, name, args):
                   and exec_trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ids[w],
                   f"{name}: {w} CloudFormation execution role trusts cloudformation.amazonaws.com from {ids[w]} only")
 
-        # The pipeline role reaches only the deployment roles of the stage accounts.
+        # Only one role in the tooling account reaches the deployment roles of
+        # the stage accounts: the pipeline's, or for Lambda the deployer's.
         iam = session(moto, home, tooling).client("iam", endpoint_url=moto.url)
-        policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-pipeline", PolicyName="pipeline")["PolicyDocument"]
+        if compute == "lambda":
+            policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-deployer", PolicyName="deploy-lambda")["PolicyDocument"]
+            pipeline_policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-pipeline", PolicyName="pipeline")["PolicyDocument"]
+            check(by_sid(pipeline_policy, "AssumeTheDeploymentRoles") is None,
+                  f"{name}: the pipeline role itself assumes no deployment role")
+        else:
+            policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-pipeline", PolicyName="pipeline")["PolicyDocument"]
         assume = by_sid(policy, "AssumeTheDeploymentRoles")
         check(assume and sorted(as_list(assume["Resource"])) == deploy_roles,
               f"{name}: the pipeline role may assume only {', '.join(deploy_roles)}")

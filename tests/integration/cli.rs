@@ -459,17 +459,18 @@ fn generated_scripts_and_files_have_the_right_modes() {
 }
 
 #[test]
-fn lambda_output_is_refused_clearly_for_now() {
+fn lambda_with_a_runtime_it_cannot_start_from_is_refused() {
     let tmp = tempfile::tempdir().expect("tmp");
     let target = tmp.path().join("lz");
     lzgen()
         .arg("new")
         .arg(&target)
         .args(["--yes", "--set", "pipeline.deploy.compute=lambda", "--set", "pipeline.deploy.strategy=all-at-once"])
+        .args(["--set", "pipeline.build.runtime=java"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "error: pipeline.deploy.compute: expected `ecs` or `ec2`: Lambda deployments are not in lzgen {} yet, found `lambda`",
+            "error: pipeline.build.runtime: expected `nodejs` or `python` for a Lambda function in lzgen {}, found `java`",
             env!("CARGO_PKG_VERSION")
         )));
     assert!(!target.exists());
@@ -507,7 +508,24 @@ fn every_invalid_compute_and_strategy_pair_is_refused_and_writes_nothing() {
 
 #[test]
 fn every_supported_compute_and_strategy_pair_renders() {
-    let pairs: [(&str, &str, &[&str]); 5] = [
+    let pairs: [(&str, &str, &[&str]); 8] = [
+        ("lambda", "all-at-once", &[]),
+        (
+            "lambda",
+            "canary",
+            &[
+                "pipeline.deploy.traffic_percent=10",
+                "pipeline.deploy.interval_minutes=5",
+            ],
+        ),
+        (
+            "lambda",
+            "linear",
+            &[
+                "pipeline.deploy.traffic_percent=20",
+                "pipeline.deploy.interval_minutes=2",
+            ],
+        ),
         ("ecs", "blue-green", &[]),
         (
             "ecs",
@@ -545,16 +563,18 @@ fn every_supported_compute_and_strategy_pair_renders() {
         let target =
             String::from_utf8_lossy(&tree["cloudformation/workloads/prod/target-us-east-1.yaml"].0)
                 .into_owned();
-        match compute {
-            "ecs" => assert!(
-                target.contains("Type: AWS::ECS::Service"),
-                "{compute} {strategy}"
-            ),
-            _ => assert!(
-                target.contains("Type: AWS::AutoScaling::AutoScalingGroup"),
-                "{compute} {strategy}"
-            ),
-        }
+        let expected = match compute {
+            "ecs" => "Type: AWS::ECS::Service",
+            "lambda" => "Type: AWS::Lambda::Alias",
+            _ => "Type: AWS::AutoScaling::AutoScalingGroup",
+        };
+        assert!(target.contains(expected), "{compute} {strategy}");
+        let custom = target.contains("Type: AWS::CodeDeploy::DeploymentConfig");
+        assert_eq!(
+            custom,
+            matches!(strategy, "canary" | "linear"),
+            "{compute} {strategy}"
+        );
         let appspec = if compute == "ec2" {
             "app/appspec.yml"
         } else {

@@ -93,3 +93,9 @@ fn example_ec2_blue_green() {
     let config = repo_root().join("examples/ec2-blue-green.yaml");
     insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
 }
+
+#[test]
+fn example_lambda_canary() {
+    let config = repo_root().join("examples/lambda-canary.yaml");
+    insta::assert_snapshot!(fold(&["--config", config.to_str().expect("utf8 path")]));
+}
