@@ -178,7 +178,7 @@ fn confirm_and_write(
     prompter: &mut dyn crate::wizard::Prompter,
 ) -> Result<Report, Error> {
     for warning in &resolved.warnings {
-        prompter.refuse(&format!("warning: {warning}"));
+        prompter.warn(&format!("warning: {warning}"));
     }
     prompter.show(&summary::before_writing(&resolved.zone, files));
     let go = prompter

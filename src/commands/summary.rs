@@ -12,7 +12,17 @@ pub fn organization(lz: &LandingZone) -> String {
         org.home_region,
         org.regions.join(", ")
     );
-    let width = lz.accounts.iter().map(|a| a.name.len()).max().unwrap_or(0);
+    // Roles line up in one column, however deep the account's OU.
+    let column = lz
+        .ous
+        .iter()
+        .flat_map(|ou| {
+            ou.accounts
+                .iter()
+                .map(move |name| 2 * ou.depth + name.len())
+        })
+        .max()
+        .unwrap_or(0);
     for ou in &lz.ous {
         let indent = "  ".repeat(ou.depth + 1);
         out.push_str(&format!("{indent}OU {}\n", ou.name));
@@ -24,6 +34,7 @@ pub fn organization(lz: &LandingZone) -> String {
                 } else {
                     ""
                 };
+                let width = column - 2 * ou.depth;
                 out.push_str(&format!(
                     "{indent}  {:width$}  {}{adopted}\n",
                     account.name,

@@ -51,6 +51,10 @@ pub trait Prompter {
     fn show(&mut self, text: &str);
     /// Why an answer was refused.
     fn refuse(&mut self, text: &str);
+    /// Something valid that deserves a look.
+    fn warn(&mut self, text: &str) {
+        self.show(text);
+    }
 }
 
 /// What the questions start from, and which lzgen features this version has.

@@ -130,6 +130,12 @@ impl Prompter for TerminalPrompter {
         let _ = self.term.write_line(&self.paint(Style::new().bold(), text));
     }
 
+    fn warn(&mut self, text: &str) {
+        let _ = self
+            .term
+            .write_line(&self.paint(Style::new().yellow(), &format!("  ! {text}")));
+    }
+
     fn refuse(&mut self, text: &str) {
         let _ = self
             .term
