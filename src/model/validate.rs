@@ -1653,18 +1653,23 @@ fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
     let percent = deploy.traffic_percent.unwrap_or(0);
     let minutes = deploy.interval_minutes.unwrap_or(0);
     let plural = |n: u32| if n == 1 { "minute" } else { "minutes" };
+    // ECS shifts requests between task sets; Lambda shifts the alias's invocations.
+    let (traffic, after) = match deploy.compute {
+        Compute::Lambda => ("invocations of the alias", ""),
+        _ => ("requests", " plus start-up"),
+    };
     match (deploy.compute, deploy.strategy) {
-        (Compute::Ecs, Strategy::Canary) => DeploymentConfig {
+        (Compute::Ecs | Compute::Lambda, Strategy::Canary) => DeploymentConfig {
             name: format!("{}-canary-{percent}-{minutes}", names.deployment_group),
             custom: true,
             traffic_routing: Some("TimeBasedCanary".into()),
             sentence: format!(
-                "{percent}% of requests go to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {} plus start-up.",
+                "{percent}% of the {traffic} go to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {}{after}.",
                 plural(minutes),
                 plural(minutes)
             ),
         },
-        (Compute::Ecs, Strategy::Linear) => {
+        (Compute::Ecs | Compute::Lambda, Strategy::Linear) => {
             let steps = 100u32.div_ceil(percent.max(1));
             let total = (steps - 1) * minutes;
             DeploymentConfig {
@@ -1672,31 +1677,7 @@ fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
                 custom: true,
                 traffic_routing: Some("TimeBasedLinear".into()),
                 sentence: format!(
-                    "{percent}% more of the requests every {minutes} {} until all go to the new version; a deployment takes about {total} {} plus start-up.",
-                    plural(minutes),
-                    plural(total)
-                ),
-            }
-        }
-        (Compute::Lambda, Strategy::Canary) => DeploymentConfig {
-            name: format!("{}-canary-{percent}-{minutes}", names.deployment_group),
-            custom: true,
-            traffic_routing: Some("TimeBasedCanary".into()),
-            sentence: format!(
-                "the alias sends {percent}% of invocations to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {}.",
-                plural(minutes),
-                plural(minutes)
-            ),
-        },
-        (Compute::Lambda, Strategy::Linear) => {
-            let steps = 100u32.div_ceil(percent.max(1));
-            let total = (steps - 1) * minutes;
-            DeploymentConfig {
-                name: format!("{}-linear-{percent}-{minutes}", names.deployment_group),
-                custom: true,
-                traffic_routing: Some("TimeBasedLinear".into()),
-                sentence: format!(
-                    "the alias sends {percent}% more of the invocations to the new version every {minutes} {} until all go there; a deployment takes about {total} {}.",
+                    "{percent}% more of the {traffic} go to the new version every {minutes} {} until all do; a deployment takes about {total} {}{after}.",
                     plural(minutes),
                     plural(total)
                 ),
