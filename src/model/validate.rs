@@ -1756,8 +1756,10 @@ fn purpose(roles: &[Role]) -> String {
     let parts: Vec<&str> = roles
         .iter()
         .map(|r| match r {
-            Role::LogArchive => "keeps every account's audit logs in one tamper-resistant bucket",
-            Role::Security => "watches the whole organization for threats and misconfiguration",
+            Role::LogArchive => "keeps the organization's audit logs in one central, encrypted bucket",
+            Role::Security => {
+                "will hold the security services (GuardDuty, Access Analyzer, Config, Security Hub), which this version does not generate yet"
+            }
             Role::Tooling => "runs the delivery pipeline; no application runs here",
             Role::Artifact => {
                 "stores build artifacts and container images, encrypted with its own KMS keys"
