@@ -18,6 +18,9 @@ pub mod limits {
     pub const ACTIONS_PER_STAGE: usize = 50;
     pub const STAGES_PER_PIPELINE: usize = 50;
     pub const ACCOUNT_EMAIL: usize = 64;
+    /// A Lambda traffic shift must end within the deployer's 480-minute
+    /// CodeBuild limit, with room to publish and check the version.
+    pub const LAMBDA_RELEASE_MINUTES: u32 = 450;
     /// An account ID stands in names as 12 digits.
     pub const ACCOUNT_ID_LEN: usize = 12;
 }
@@ -205,6 +208,9 @@ impl Validator {
         let mut pipeline = pipeline;
         pipeline.rollback.alarms = alarms(&names, pipeline.deploy.compute);
         pipeline.deploy.deployment_config = deployment_config(&pipeline.deploy, &names);
+        if let Some(p) = lambda_release_problem(&pipeline.deploy) {
+            self.problems.push(p);
+        }
         let guardrails =
             self.guardrails(&organization.name, &scp_kinds, &ous, &pipeline, &accounts);
         self.check_limits(&names, &organization.regions, &ous, &guardrails, &pipeline);
@@ -1589,6 +1595,29 @@ pub(crate) fn scps_per_target_problem(
             format!("expected at most {quota} SCPs on one target (FullAWSAccess included), found {total} on OU `{ou_path}`"),
         )
         .with_hint("attach fewer guardrails, or move accounts so that fewer apply to one OU")
+    })
+}
+
+/// A Lambda release runs in the deployer's CodeBuild project, which stops
+/// after 480 minutes: the traffic shift must end well before that.
+pub(crate) fn lambda_release_problem(deploy: &Deploy) -> Option<Problem> {
+    if deploy.compute != Compute::Lambda || !deploy.strategy.shifts_traffic() {
+        return None;
+    }
+    let (percent, minutes) = (deploy.traffic_percent?, deploy.interval_minutes?);
+    let total = match deploy.strategy {
+        Strategy::Linear => (100u32.div_ceil(percent.max(1)) - 1) * minutes,
+        _ => minutes,
+    };
+    (total > limits::LAMBDA_RELEASE_MINUTES).then(|| {
+        Problem::new(
+            "pipeline.deploy.interval_minutes",
+            format!(
+                "expected a Lambda release that shifts all traffic within {} minutes (the deployer's CodeBuild limit is 480), found {total} minutes",
+                limits::LAMBDA_RELEASE_MINUTES
+            ),
+        )
+        .with_hint("shorten interval_minutes or raise traffic_percent")
     })
 }
 

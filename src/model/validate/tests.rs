@@ -830,3 +830,24 @@ fn known_ids_flow_into_parameters_and_others_are_placeholders() {
         Some("${ACCOUNT_ID_TOOLING}")
     );
 }
+
+#[test]
+fn a_lambda_release_must_end_within_the_deployers_limit() {
+    let mut a = standard();
+    deploy(&mut a).compute = Some("lambda".into());
+    deploy(&mut a).strategy = Some("linear".into());
+    deploy(&mut a).container_port = None;
+    deploy(&mut a).traffic_percent = Some(10);
+    deploy(&mut a).interval_minutes = Some(60);
+    assert_eq!(
+        only(&a),
+        "pipeline.deploy.interval_minutes: expected a Lambda release that shifts all traffic within 450 minutes (the deployer's CodeBuild limit is 480), found 540 minutes (shorten interval_minutes or raise traffic_percent)"
+    );
+    deploy(&mut a).interval_minutes = Some(50);
+    assert!(problems(&a).is_empty());
+    // ECS deployments have no such limit.
+    deploy(&mut a).compute = Some("ecs".into());
+    deploy(&mut a).container_port = Some(8080);
+    deploy(&mut a).interval_minutes = Some(60);
+    assert!(problems(&a).is_empty());
+}
