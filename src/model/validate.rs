@@ -174,7 +174,7 @@ impl Validator {
         let ous = self.ous(&ou_answers, a.organizational_units.is_some());
         let accounts = self.accounts(a, &ous);
         let holders = accounts.as_ref().and_then(|acc| self.holders(acc));
-        let pipeline = self.pipeline(a, accounts.as_deref().unwrap_or(&[]), &ous);
+        let pipeline = self.pipeline(a);
         let security = self.security(a);
         let logging = self.logging(a);
         let notifications = self.notifications(a);
@@ -745,12 +745,7 @@ impl Validator {
         })
     }
 
-    fn pipeline(
-        &mut self,
-        a: &Answers,
-        _accounts: &[Account],
-        _ous: &Option<Vec<OrganizationalUnit>>,
-    ) -> Option<Pipeline> {
+    fn pipeline(&mut self, a: &Answers) -> Option<Pipeline> {
         let Some(p) = &a.pipeline else {
             self.missing("pipeline");
             return None;
