@@ -1780,7 +1780,7 @@ fn purpose(roles: &[Role]) -> String {
     let parts: Vec<&str> = roles
         .iter()
         .map(|r| match r {
-            Role::LogArchive => "keeps the organization's audit logs in one central, encrypted bucket, where only the break-glass role can delete them",
+            Role::LogArchive => "keeps the organization's audit logs in one central, encrypted bucket, where only OrganizationAccountAccessRole can delete them",
             Role::Security => {
                 "will hold the security services (GuardDuty, Access Analyzer, Config, Security Hub), which this version does not generate yet"
             }
