@@ -30,6 +30,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a new landing-zone repository into DIR.
+    ///
+    /// On a terminal, asks the wizard's questions (the given answers are its
+    /// defaults), shows a summary and asks before writing. With --yes, a
+    /// complete --config or no terminal, it asks nothing.
     New {
         /// A missing or empty folder (a non-empty one only with --force).
         dir: PathBuf,
