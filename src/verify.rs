@@ -53,6 +53,7 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
     }
     defects.extend(parameters_match_templates(lz, files));
     defects.extend(templates_fit_inline(lz, files));
+    defects.extend(scps_fit_the_quota(lz, files));
     defects.extend(policy_invariants(files));
     defects
 }
@@ -248,6 +249,24 @@ fn templates_fit_inline(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect>
         .collect()
 }
 
+/// The largest service control policy AWS Organizations accepts, in
+/// characters, white space included.
+const SCP_CHARACTERS: usize = 5_120;
+
+fn scps_fit_the_quota(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+    files
+        .iter()
+        .filter(|f| lz.guardrails.iter().any(|scp| scp.file == f.path))
+        .filter_map(|f| {
+            let characters = String::from_utf8_lossy(&f.bytes).chars().count();
+            (characters > SCP_CHARACTERS).then(|| Defect {
+                path: f.path.clone(),
+                message: format!("is {characters} characters; AWS Organizations accepts service control policies of at most {SCP_CHARACTERS}"),
+            })
+        })
+        .collect()
+}
+
 /// A stack's parameters file must give exactly the parameters its template
 /// declares (a missing one fails the deploy, an extra one is refused).
 fn parameters_match_templates(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
@@ -348,6 +367,36 @@ mod tests {
             problems(text),
             ["AssumeRolePolicyDocument.Statement[0]: trusts a principal without a condition"]
         );
+    }
+
+    #[test]
+    fn every_scp_of_every_preset_fits_the_quota() {
+        for preset in crate::config::PRESETS {
+            let answers: crate::config::Answers =
+                serde_yaml::from_str(preset.yaml).expect("preset");
+            let (zone, _) = crate::model::build(&answers).expect("valid");
+            let files = crate::render::Blueprints::embedded()
+                .render(&zone)
+                .expect("renders");
+            assert!(
+                scps_fit_the_quota(&zone, &files).is_empty(),
+                "{}",
+                preset.name
+            );
+            let mut oversized = files.clone();
+            let scp = oversized
+                .iter_mut()
+                .find(|f| f.path.starts_with("policies/scp/"))
+                .expect("an SCP");
+            scp.bytes.extend(std::iter::repeat_n(b' ', SCP_CHARACTERS));
+            let defects = scps_fit_the_quota(&zone, &oversized);
+            assert_eq!(defects.len(), 1, "{}", preset.name);
+            assert!(
+                defects[0].message.ends_with(
+                    "AWS Organizations accepts service control policies of at most 5120"
+                )
+            );
+        }
     }
 
     #[test]
