@@ -592,9 +592,7 @@ impl Wizard {
                 "Percent of traffic per step (1-99)",
                 &percent,
                 |a, v| {
-                    deploy_of(a).traffic_percent = Some(v.parse().map_err(|_| {
-                        format!("expected a whole number from 1 to 99, found `{v}`")
-                    })?);
+                    deploy_of(a).traffic_percent = Some(number(v, "a whole number from 1 to 99")?);
                     Ok(())
                 },
             )?;
@@ -605,9 +603,8 @@ impl Wizard {
                 "Minutes between steps (1-2880)",
                 &minutes,
                 |a, v| {
-                    deploy_of(a).interval_minutes = Some(v.parse().map_err(|_| {
-                        format!("expected a whole number from 1 to 2880, found `{v}`")
-                    })?);
+                    deploy_of(a).interval_minutes =
+                        Some(number(v, "a whole number from 1 to 2880")?);
                     Ok(())
                 },
             )?;
@@ -619,10 +616,7 @@ impl Wizard {
             "Port the container listens on",
             &port,
             |a, v| {
-                deploy_of(a).container_port = Some(
-                    v.parse()
-                        .map_err(|_| format!("expected a port from 1 to 65535, found `{v}`"))?,
-                );
+                deploy_of(a).container_port = Some(number(v, "a port from 1 to 65535")?);
                 Ok(())
             },
         )?;
@@ -653,10 +647,7 @@ impl Wizard {
                 pipeline_of(a)
                     .rollback
                     .get_or_insert_with(Default::default)
-                    .http_5xx_percent =
-                    Some(v.parse().map_err(|_| {
-                        format!("expected a percentage such as 1 or 0.5, found `{v}`")
-                    })?);
+                    .http_5xx_percent = Some(number(v, "a percentage such as 1 or 0.5")?);
                 Ok(())
             },
         )?;
@@ -670,10 +661,7 @@ impl Wizard {
                 pipeline_of(a)
                     .rollback
                     .get_or_insert_with(Default::default)
-                    .latency_ms = Some(
-                    v.parse()
-                        .map_err(|_| format!("expected a number of milliseconds, found `{v}`"))?,
-                );
+                    .latency_ms = Some(number(v, "a number of milliseconds")?);
                 Ok(())
             },
         )
@@ -756,10 +744,7 @@ impl Wizard {
             |a, v| {
                 a.logging
                     .get_or_insert_with(Default::default)
-                    .retention_days = Some(
-                    v.parse()
-                        .map_err(|_| format!("expected a number of days, found `{v}`"))?,
-                );
+                    .retention_days = Some(number(v, "a number of days")?);
                 Ok(())
             },
         )?;
@@ -817,6 +802,12 @@ impl Wizard {
         }
         Ok(())
     }
+}
+
+/// A number typed at a prompt, or the message saying what was expected.
+fn number<T: std::str::FromStr>(text: &str, expected: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("expected {expected}, found `{text}`"))
 }
 
 fn org_of(a: &mut Answers) -> &mut config::Organization {

@@ -1,14 +1,13 @@
 //! The command line as a user meets it: exit codes, streams, JSON, and what
 //! is (and is not) written.
 
-use crate::support::{lzgen, read_tree, render, repo_root};
+use crate::support::{fresh_target, lzgen, read_tree, render, repo_root};
 use predicates::prelude::*;
 use std::fs;
 
 #[test]
 fn new_with_yes_writes_the_standard_landing_zone() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     lzgen()
         .args(["new"])
         .arg(&target)
@@ -74,8 +73,7 @@ fn the_same_answers_give_identical_bytes() {
 
 #[test]
 fn json_output_lists_the_files_written() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     let out = lzgen()
         .args(["--json", "new"])
         .arg(&target)
@@ -147,8 +145,7 @@ fn plan_writes_nothing_and_prints_the_tree() {
 
 #[test]
 fn a_non_empty_target_is_refused_and_left_untouched() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     fs::create_dir_all(target.join("docs")).expect("mkdir");
     fs::write(target.join("docs/notes.md"), "mine\n").expect("write");
     fs::write(target.join("README.md"), "my own readme\n").expect("write");
@@ -168,8 +165,7 @@ fn a_non_empty_target_is_refused_and_left_untouched() {
 
 #[test]
 fn force_writes_the_generated_files_and_keeps_the_others() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     fs::create_dir_all(&target).expect("mkdir");
     fs::write(target.join("notes.md"), "mine\n").expect("write");
     lzgen()
@@ -187,8 +183,7 @@ fn force_writes_the_generated_files_and_keeps_the_others() {
 
 #[test]
 fn a_failure_mid_write_leaves_no_partial_folder() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     lzgen()
         .arg("new")
         .arg(&target)
@@ -207,8 +202,7 @@ fn a_failure_mid_write_leaves_no_partial_folder() {
 
 #[test]
 fn a_failure_mid_write_leaves_an_existing_folder_as_it_was() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     fs::create_dir_all(&target).expect("mkdir");
     fs::write(target.join("notes.md"), "mine\n").expect("write");
     let before = read_tree(&target);
@@ -225,8 +219,7 @@ fn a_failure_mid_write_leaves_an_existing_folder_as_it_was() {
 
 #[test]
 fn a_piped_run_without_answers_lists_what_is_missing_and_never_waits() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     // stdin is an open, empty pipe: a prompt would wait on it forever; the
     // time limit in `lzgen()` turns that into a failure.
     lzgen()
@@ -398,8 +391,7 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn terraform_output_is_refused_clearly_for_now() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     lzgen()
         .arg("new")
         .arg(&target)
@@ -460,8 +452,7 @@ fn generated_scripts_and_files_have_the_right_modes() {
 
 #[test]
 fn lambda_with_a_runtime_it_cannot_start_from_is_refused() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     lzgen()
         .arg("new")
         .arg(&target)
@@ -488,8 +479,7 @@ fn every_invalid_compute_and_strategy_pair_is_refused_and_writes_nothing() {
         ("ec2", "all-at-once", "`in-place`, `blue-green`"),
     ];
     for (compute, strategy, valid) in pairs {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let target = tmp.path().join("lz");
+        let (_tmp, target) = fresh_target();
         lzgen()
             .arg("new")
             .arg(&target)

@@ -15,6 +15,14 @@ pub fn lzgen() -> Command {
     cmd
 }
 
+/// A fresh temporary folder and, inside it, the path of a target that does
+/// not exist yet. Keep the folder alive as long as the target is used.
+pub fn fresh_target() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("lz");
+    (tmp, target)
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

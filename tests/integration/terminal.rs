@@ -1,6 +1,6 @@
 //! The wizard in a real pseudo-terminal: the binary as a person runs it.
 
-use crate::support::{lzgen, read_tree};
+use crate::support::{fresh_target, lzgen, read_tree};
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 use std::fs;
@@ -71,8 +71,7 @@ fn take_every_suggestion(p: &mut PtySession) {
 
 #[test]
 fn a_run_with_every_suggestion_writes_a_repo_that_its_lzgen_yaml_reproduces() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     let mut p = wizard(&target);
     take_every_suggestion(&mut p);
     let summary = p.exp_string("Write to").expect("summary");
@@ -99,8 +98,7 @@ fn a_run_with_every_suggestion_writes_a_repo_that_its_lzgen_yaml_reproduces() {
 
 #[test]
 fn answering_no_at_the_summary_writes_nothing() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     let mut p = wizard(&target);
     take_every_suggestion(&mut p);
     p.exp_string("Write to").expect("summary");
@@ -114,8 +112,7 @@ fn answering_no_at_the_summary_writes_nothing() {
 
 #[test]
 fn ctrl_c_mid_way_exits_130_and_writes_nothing() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (tmp, target) = fresh_target();
     let mut p = wizard(&target);
     for prompt in &PROMPTS[..9] {
         p.exp_string(prompt).expect("prompt");
@@ -131,8 +128,7 @@ fn ctrl_c_mid_way_exits_130_and_writes_nothing() {
 
 #[test]
 fn a_run_with_stdin_from_dev_null_exits_2_at_once() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let target = tmp.path().join("lz");
+    let (_tmp, target) = fresh_target();
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_lzgen"))
         .arg("new")
