@@ -111,6 +111,10 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         .map_err(|e| Error::Bug(e.to_string()))?;
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let too_large = verify::scp_quota_problems(&resolved.zone, &files);
+    if !too_large.is_empty() {
+        return Err(Error::Invalid(too_large));
+    }
     let defects = verify::verify(&resolved.zone, &files);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();

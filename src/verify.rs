@@ -3,6 +3,7 @@
 //! never in the user's answers, and nothing is written.
 
 use crate::model::LandingZone;
+use crate::problem::Problem;
 use crate::render::RenderedFile;
 use serde_yaml::Value;
 use std::collections::BTreeSet;
@@ -53,7 +54,6 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
     }
     defects.extend(parameters_match_templates(lz, files));
     defects.extend(templates_fit_inline(lz, files));
-    defects.extend(scps_fit_the_quota(lz, files));
     defects.extend(policy_invariants(files));
     defects
 }
@@ -249,19 +249,26 @@ fn templates_fit_inline(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect>
         .collect()
 }
 
-/// The largest service control policy AWS Organizations accepts, in
-/// characters, white space included.
-const SCP_CHARACTERS: usize = 5_120;
-
-fn scps_fit_the_quota(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
-    files
+/// Every service control policy must fit the organization's quota
+/// (`guardrails.quotas.policy_characters`), counted in characters with white
+/// space included. The quota is the user's to set, so this is their problem
+/// to fix (exit 2), not a defect of lzgen.
+pub fn scp_quota_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Problem> {
+    let quota = lz.guardrail_quotas.policy_characters;
+    lz.guardrails
         .iter()
-        .filter(|f| lz.guardrails.iter().any(|scp| scp.file == f.path))
-        .filter_map(|f| {
-            let characters = String::from_utf8_lossy(&f.bytes).chars().count();
-            (characters > SCP_CHARACTERS).then(|| Defect {
-                path: f.path.clone(),
-                message: format!("is {characters} characters; AWS Organizations accepts service control policies of at most {SCP_CHARACTERS}"),
+        .filter_map(|scp| {
+            let file = files.iter().find(|f| f.path == scp.file)?;
+            let characters = String::from_utf8_lossy(&file.bytes).chars().count();
+            (characters > quota).then(|| {
+                Problem::new(
+                    "guardrails.scps",
+                    format!(
+                        "expected service control policies of at most {quota} characters (guardrails.quotas.policy_characters), found `{}` at {characters}",
+                        scp.kind
+                    ),
+                )
+                .with_hint("drop that guardrail, list fewer regions, or raise the quota if AWS raised your organization's")
             })
         })
         .collect()
@@ -370,31 +377,40 @@ mod tests {
     }
 
     #[test]
-    fn every_scp_of_every_preset_fits_the_quota() {
+    fn every_scp_of_every_preset_fits_even_the_older_quota() {
         for preset in crate::config::PRESETS {
             let answers: crate::config::Answers =
                 serde_yaml::from_str(preset.yaml).expect("preset");
-            let (zone, _) = crate::model::build(&answers).expect("valid");
+            let (mut zone, _) = crate::model::build(&answers).expect("valid");
             let files = crate::render::Blueprints::embedded()
                 .render(&zone)
                 .expect("renders");
             assert!(
-                scps_fit_the_quota(&zone, &files).is_empty(),
+                scp_quota_problems(&zone, &files).is_empty(),
+                "{}",
+                preset.name
+            );
+            // Organizations that still have the 5,120-character quota.
+            zone.guardrail_quotas.policy_characters = 5_120;
+            assert!(
+                scp_quota_problems(&zone, &files).is_empty(),
                 "{}",
                 preset.name
             );
             let mut oversized = files.clone();
             let scp = oversized
                 .iter_mut()
-                .find(|f| f.path.starts_with("policies/scp/"))
+                .find(|f| f.path == "policies/scp/deny-root-user.json")
                 .expect("an SCP");
-            scp.bytes.extend(std::iter::repeat_n(b' ', SCP_CHARACTERS));
-            let defects = scps_fit_the_quota(&zone, &oversized);
-            assert_eq!(defects.len(), 1, "{}", preset.name);
+            scp.bytes.extend(std::iter::repeat_n(b' ', 5_120));
+            let problems: Vec<String> = scp_quota_problems(&zone, &oversized)
+                .iter()
+                .map(|p| p.message.clone())
+                .collect();
+            assert_eq!(problems.len(), 1, "{}", preset.name);
             assert!(
-                defects[0].message.ends_with(
-                    "AWS Organizations accepts service control policies of at most 5120"
-                )
+                problems[0].starts_with("expected service control policies of at most 5120 characters (guardrails.quotas.policy_characters), found `deny-root-user` at "),
+                "{}", problems[0]
             );
         }
     }

@@ -163,6 +163,19 @@ pub struct Rollback {
 pub struct Guardrails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scps: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotas: Option<GuardrailQuotas>,
+}
+
+/// The AWS Organizations quotas SCPs must fit, for organizations whose
+/// quotas differ from the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardrailQuotas {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scps_per_target: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_characters: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -62,7 +62,11 @@ const KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("pipeline.rollback", &["http_5xx_percent", "latency_ms"]),
-    ("guardrails", &["scps"]),
+    ("guardrails", &["scps", "quotas"]),
+    (
+        "guardrails.quotas",
+        &["scps_per_target", "policy_characters"],
+    ),
     (
         "security",
         &[

@@ -22,6 +22,12 @@ pub struct LandingZone {
     pub holders: RoleHolders,
     pub pipeline: Pipeline,
     pub guardrails: Vec<ServiceControlPolicy>,
+    /// The roles that may change resources in production accounts under
+    /// `deny-manual-prod-changes`: the pipeline's, the application's own, and
+    /// the governance roles (Config, remediation, drift reading).
+    pub prod_change_roles: Vec<String>,
+    /// The AWS Organizations quotas the guardrails are checked against.
+    pub guardrail_quotas: GuardrailQuotas,
     pub security: Security,
     pub logging: Logging,
     pub notifications: Notifications,
@@ -344,6 +350,14 @@ pub struct ServiceControlPolicy {
     pub file: String,
 }
 
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GuardrailQuotas {
+    /// SCPs attached to one root, OU or account, FullAWSAccess included.
+    pub scps_per_target: usize,
+    /// Characters in one SCP document, white space included.
+    pub policy_characters: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Security {
     pub guardduty: bool,
@@ -432,6 +446,23 @@ pub struct Names {
     /// Parameter Store path and Secrets Manager prefix the build may read.
     pub build_parameters_path: String,
     pub build_secrets_prefix: String,
+    /// Governance: AWS Config, drift detection, central logs, alerts.
+    pub config_recorder_role: String,
+    pub config_remediation_role: String,
+    pub config_aggregator: String,
+    pub config_aggregator_role: String,
+    pub drift_reader_role: String,
+    pub drift_function: String,
+    pub drift_function_role: String,
+    pub drift_topic: String,
+    pub security_topic: String,
+    pub log_destination: String,
+    pub log_stream: String,
+    /// Regional roles: `<prefix>-<region>`.
+    pub logs_to_firehose_role_prefix: String,
+    pub firehose_role_prefix: String,
+    pub chatbot_role: String,
+    pub chatbot_configuration: String,
 }
 
 /// Writes 1.0 as 1, so that "1%" reads as people write it.
@@ -441,6 +472,11 @@ fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<
     } else {
         serializer.serialize_f64(*value)
     }
+}
+
+/// The account that holds the `security` role, if one does.
+pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
+    lz.holders.security.as_deref().and_then(|n| lz.account(n))
 }
 
 impl LandingZone {

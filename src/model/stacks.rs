@@ -16,7 +16,19 @@ pub enum StackKind {
     Tooling,
     WorkloadRoles,
     WorkloadTarget,
+    /// Every account and region: AWS Config and the drift-reading role.
+    Baseline,
+    /// The log-archive account, per region: where CloudWatch Logs arrive.
+    LogDestination,
+    /// The security account, per region: GuardDuty, Access Analyzer,
+    /// Security Hub, the Config aggregator.
+    Security,
+    /// The tooling account: drift detection and ChatOps.
+    Governance,
 }
+
+/// The one template every account's baseline stack is made from.
+pub const BASELINE_TEMPLATE: &str = "cloudformation/baseline/baseline.yaml";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Stack {
@@ -39,6 +51,10 @@ pub struct Stack {
     pub exports: Vec<Export>,
     /// For a workload account's stacks: that account's name.
     pub workload: Option<String>,
+    /// Whether it is the first, or the last, stack of its kind in the
+    /// deploy order (deploy.sh runs organization-wide steps around them).
+    pub first_of_kind: bool,
+    pub last_of_kind: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +125,9 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     ) else {
         return (Vec::new(), Vec::new());
     };
+    let security = super::security_holder(lz)
+        .cloned()
+        .unwrap_or_else(|| log_archive.clone());
 
     let mut stacks = Vec::new();
     let stack = |kind,
@@ -130,6 +149,8 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         parameters: Vec::new(),
         exports: Vec::new(),
         workload: None,
+        first_of_kind: false,
+        last_of_kind: false,
     };
 
     let mut organization = stack(
@@ -158,7 +179,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         &org.home_region,
     );
     log.description = "central log bucket and its KMS key".into();
-    if lz.logging.organization_trail {
+    {
         log.exports = vec![
             Export {
                 output: "LogBucketName".into(),
@@ -177,6 +198,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         },
         organization_id.clone(),
     ];
+    if lz.security.guardduty {
+        log.parameters.push(Parameter {
+            key: "SecurityAccountId".into(),
+            value: security.id_value.clone(),
+        });
+    }
     stacks.push(log);
 
     if lz.logging.organization_trail {
@@ -201,6 +228,131 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             },
         ];
         stacks.push(trail);
+    }
+
+    let log_params = vec![
+        Parameter {
+            key: "LogBucketName".into(),
+            value: placeholder("LOG_ARCHIVE_BUCKET"),
+        },
+        Parameter {
+            key: "LogKeyArn".into(),
+            value: placeholder("LOG_ARCHIVE_KEY_ARN"),
+        },
+    ];
+    // Accounts whose log groups send to the central destination.
+    let log_sources: Vec<&Account> = lz
+        .accounts
+        .iter()
+        .filter(|a| a.workload || a.name == tooling.name)
+        .collect();
+    if lz.logging.cloudwatch_logs_to_s3 {
+        for region in &org.regions {
+            let mut d = stack(
+                StackKind::LogDestination,
+                "log-archive",
+                &format!("log-destination-{region}"),
+                format!("{name}-log-destination-{region}"),
+                &log_archive.name,
+                &log_archive.id_value,
+                region,
+            );
+            d.description =
+                "the CloudWatch Logs destination, and the Firehose stream that writes to the central bucket"
+                    .into();
+            let mut params = log_params.clone();
+            params.push(organization_id.clone());
+            params.extend(log_sources.iter().map(|a| account_param(a)));
+            dedup(&mut params);
+            d.parameters = params;
+            stacks.push(d);
+        }
+    }
+
+    // Every account, the management account first, gets a baseline in the
+    // home region (the drift reader, Config's global resources) and, when
+    // AWS Config is on, in every other region.
+    let mut baseline_accounts = vec![(MANAGEMENT.to_string(), management_id.clone())];
+    baseline_accounts.extend(
+        lz.accounts
+            .iter()
+            .map(|a| (a.name.clone(), a.id_value.clone())),
+    );
+    // The home region first: it holds the IAM roles the other regions use.
+    let mut home_first = vec![&org.home_region];
+    home_first.extend(org.regions.iter().filter(|r| **r != org.home_region));
+    for (account, id_value) in &baseline_accounts {
+        for region in home_first.iter().copied() {
+            if region != &org.home_region && !lz.security.config_rules {
+                continue;
+            }
+            let mut b = stack(
+                StackKind::Baseline,
+                "baseline",
+                &format!("{account}-{region}"),
+                format!("{name}-baseline-{account}-{region}"),
+                account,
+                id_value,
+                region,
+            );
+            b.template = BASELINE_TEMPLATE.into();
+            b.description = if lz.security.config_rules {
+                "AWS Config recorder, rules and remediation; the drift reader role".into()
+            } else {
+                "the drift reader role".into()
+            };
+            let mut params = Vec::new();
+            if lz.security.config_rules {
+                params.extend(log_params.iter().cloned());
+            }
+            params.push(account_param(&tooling));
+            b.parameters = params;
+            stacks.push(b);
+        }
+    }
+
+    let security_services =
+        lz.security.guardduty || lz.security.access_analyzer || lz.security.security_hub;
+    // The home region last: its Slack channel subscribes to every region's
+    // findings topic.
+    let mut security_regions: Vec<&String> = org
+        .regions
+        .iter()
+        .filter(|r| **r != org.home_region)
+        .collect();
+    security_regions.push(&org.home_region);
+    for region in security_regions {
+        let home = region == &org.home_region;
+        if !(security_services || (home && lz.security.config_rules)) {
+            continue;
+        }
+        let mut sec = stack(
+            StackKind::Security,
+            "security",
+            &format!("security-{region}"),
+            format!("{name}-security-{region}"),
+            &security.name,
+            &security.id_value,
+            region,
+        );
+        let mut parts = Vec::new();
+        if lz.security.guardduty {
+            parts.push("GuardDuty");
+        }
+        if lz.security.access_analyzer {
+            parts.push("IAM Access Analyzer");
+        }
+        if lz.security.security_hub {
+            parts.push("Security Hub");
+        }
+        if home && lz.security.config_rules {
+            parts.push("the AWS Config aggregator");
+        }
+        sec.description = join_words(&parts);
+        if lz.security.guardduty {
+            sec.parameters.extend(log_params.iter().cloned());
+        }
+        stacks.push(sec);
     }
 
     for region in &org.regions {
@@ -262,8 +414,45 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         });
     }
     dedup(&mut params);
+    if lz.logging.cloudwatch_logs_to_s3 {
+        params.push(account_param(&log_archive));
+        dedup(&mut params);
+    }
     pipeline.parameters = params;
+    pipeline.exports.push(Export {
+        output: "NotificationsTopicArn".into(),
+        placeholder: "PIPELINE_TOPIC_ARN".into(),
+    });
     stacks.push(pipeline);
+
+    let mut governance = stack(
+        StackKind::Governance,
+        "tooling",
+        "governance",
+        format!("{name}-governance"),
+        &tooling.name,
+        &tooling.id_value,
+        &org.home_region,
+    );
+    governance.description = if lz.notifications.slack_team_id.is_some() {
+        "daily drift detection, and the Slack channel (AWS Chatbot)".into()
+    } else {
+        "daily drift detection and its notifications".into()
+    };
+    let mut params = vec![Parameter {
+        key: "ManagementAccountId".into(),
+        value: management_id.clone(),
+    }];
+    params.extend(lz.accounts.iter().map(account_param));
+    if lz.notifications.slack_team_id.is_some() {
+        params.push(Parameter {
+            key: "PipelineTopicArn".into(),
+            value: placeholder("PIPELINE_TOPIC_ARN"),
+        });
+    }
+    dedup(&mut params);
+    governance.parameters = params;
+    stacks.push(governance);
 
     for workload in lz.accounts.iter().filter(|a| a.workload) {
         let folder = format!("workloads/{}", workload.name);
@@ -300,6 +489,10 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             target.description =
                 "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
             target.workload = Some(workload.name.clone());
+            if lz.logging.cloudwatch_logs_to_s3 && lz.pipeline.deploy.compute != super::Compute::Ec2
+            {
+                target.parameters.push(account_param(&log_archive));
+            }
             if lz.pipeline.deploy.compute != super::Compute::Lambda {
                 target.parameters.push(Parameter {
                     key: "DesiredCount".into(),
@@ -359,7 +552,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             note: None,
         });
     }
-    if lz.logging.organization_trail {
+    {
         placeholders.push(Placeholder {
             name: "LOG_ARCHIVE_BUCKET".into(),
             description: "the central log bucket's name".into(),
@@ -405,7 +598,31 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             )),
         });
     }
+    placeholders.push(Placeholder {
+        name: "PIPELINE_TOPIC_ARN".into(),
+        description: "the ARN of the pipeline's notifications topic".into(),
+        command: None,
+        output: Some(StackOutput {
+            stack: format!("{name}-tooling"),
+            key: "NotificationsTopicArn".into(),
+        }),
+        note: None,
+    });
+    for i in 0..stacks.len() {
+        let kind = stacks[i].kind;
+        stacks[i].first_of_kind = !stacks[..i].iter().any(|s| s.kind == kind);
+        stacks[i].last_of_kind = !stacks[i + 1..].iter().any(|s| s.kind == kind);
+    }
     (stacks, placeholders)
+}
+
+/// "A, B and C".
+fn join_words(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 const CONNECTION: &str = "CODECONNECTIONS_CONNECTION_ARN";

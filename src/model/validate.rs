@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub mod limits {
     pub const S3_BUCKET_NAME: usize = 63;
     pub const IAM_ROLE_NAME: usize = 64;
+    /// AWS Organizations' defaults; `guardrails.quotas` overrides them.
     pub const SCPS_PER_TARGET: usize = 10;
+    pub const SCP_CHARACTERS: usize = 10_240;
     pub const ALARMS_PER_DEPLOYMENT_GROUP: usize = 10;
     pub const ACTIONS_PER_STAGE: usize = 50;
     pub const STAGES_PER_PIPELINE: usize = 50;
@@ -180,6 +182,7 @@ impl Validator {
         let notifications = self.notifications(a);
         let terraform = self.terraform(a, organization.as_ref().map(|o| o.iac));
         let scp_kinds = self.scp_kinds(a);
+        let quotas = self.guardrail_quotas(a);
 
         let organization = organization?;
         let mut ous = ous?;
@@ -189,6 +192,7 @@ impl Validator {
         let (security, logging, notifications, terraform) =
             (security?, logging?, notifications?, terraform?);
         let scp_kinds = scp_kinds?;
+        let quotas = quotas?;
 
         for ou in &mut ous {
             ou.accounts = accounts
@@ -213,8 +217,15 @@ impl Validator {
         }
         let guardrails =
             self.guardrails(&organization.name, &scp_kinds, &ous, &pipeline, &accounts);
-        self.check_limits(&names, &organization.regions, &ous, &guardrails, &pipeline);
+        self.check_limits(
+            &names,
+            &organization.regions,
+            &ous,
+            (&guardrails, quotas),
+            &pipeline,
+        );
 
+        let prod_change_roles = prod_change_roles(&names, pipeline.deploy.compute);
         let mut zone = LandingZone {
             organization,
             ous,
@@ -222,6 +233,8 @@ impl Validator {
             holders,
             pipeline,
             guardrails,
+            guardrail_quotas: quotas,
+            prod_change_roles,
             security,
             logging,
             notifications,
@@ -534,6 +547,12 @@ impl Validator {
                 self.problem(
                     format!("{key}.name"),
                     format!("expected a lowercase name matching [a-z][a-z0-9-]{{1,29}} (2 to 30 characters, a letter first), found `{n}`"),
+                );
+            } else if n == stacks::MANAGEMENT {
+                self.problem_hint(
+                    format!("{key}.name"),
+                    format!("expected a name other than `{n}`, which stands for the organization's management account in the generated repo, found `{n}`"),
+                    "the management account is not listed in accounts: it is the one you deploy from; give this account another name",
                 );
             } else if let Some(first) = names.get(n) {
                 self.problem(format!("{key}.name"), format!("expected unique account names, found `{n}` again (first at accounts[{first}])"));
@@ -1187,6 +1206,51 @@ impl Validator {
         ok.then_some(list)
     }
 
+    fn guardrail_quotas(&mut self, a: &Answers) -> Option<GuardrailQuotas> {
+        let given = a
+            .guardrails
+            .as_ref()
+            .and_then(|g| g.quotas.clone())
+            .unwrap_or_default();
+        let mut ok = true;
+        let mut quota = |value: Option<u32>,
+                         key: &str,
+                         range: std::ops::RangeInclusive<u32>,
+                         default: usize| {
+            match value {
+                None => default,
+                Some(v) if range.contains(&v) => v as usize,
+                Some(v) => {
+                    self.problem(
+                        key,
+                        format!(
+                            "expected a number from {} to {}, found {v}",
+                            range.start(),
+                            range.end()
+                        ),
+                    );
+                    ok = false;
+                    default
+                }
+            }
+        };
+        let quotas = GuardrailQuotas {
+            scps_per_target: quota(
+                given.scps_per_target,
+                "guardrails.quotas.scps_per_target",
+                2..=1_000,
+                limits::SCPS_PER_TARGET,
+            ),
+            policy_characters: quota(
+                given.policy_characters,
+                "guardrails.quotas.policy_characters",
+                1_024..=1_000_000,
+                limits::SCP_CHARACTERS,
+            ),
+        };
+        ok.then_some(quotas)
+    }
+
     /// Gives each workload account a VPC block in every region: its own `cidr`
     /// in the home region where given, blocks from 10.0.0.0/8 elsewhere.
     fn vpcs(&mut self, a: &Answers, accounts: &mut [Account], regions: &[String], home: &str) {
@@ -1465,7 +1529,7 @@ impl Validator {
         names: &Names,
         regions: &[String],
         ous: &[OrganizationalUnit],
-        scps: &[ServiceControlPolicy],
+        (scps, quotas): (&[ServiceControlPolicy], GuardrailQuotas),
         pipeline: &Pipeline,
     ) {
         let longest_region = regions.iter().map(String::len).max().unwrap_or(0);
@@ -1491,8 +1555,27 @@ impl Validator {
             &names.function_role,
             &names.hook_role,
             &names.deployer_role,
+            &names.config_recorder_role,
+            &names.config_remediation_role,
+            &names.config_aggregator_role,
+            &names.drift_reader_role,
+            &names.drift_function_role,
+            &names.chatbot_role,
         ] {
             if let Some(p) = role_name_problem(role) {
+                self.problems.push(p);
+            }
+        }
+        let longest = regions
+            .iter()
+            .max_by_key(|r| r.len())
+            .cloned()
+            .unwrap_or_default();
+        for prefix in [
+            &names.logs_to_firehose_role_prefix,
+            &names.firehose_role_prefix,
+        ] {
+            if let Some(p) = role_name_problem(&format!("{prefix}-{longest}")) {
                 self.problems.push(p);
             }
         }
@@ -1501,7 +1584,7 @@ impl Validator {
                 .iter()
                 .filter(|s| s.targets.contains(&ou.logical_id))
                 .count();
-            if let Some(p) = scps_per_target_problem(&ou.path, attached, limits::SCPS_PER_TARGET) {
+            if let Some(p) = scps_per_target_problem(&ou.path, attached, quotas.scps_per_target) {
                 self.problems.push(p);
             }
         }
@@ -1589,7 +1672,7 @@ pub(crate) fn scps_per_target_problem(
             "guardrails.scps",
             format!("expected at most {quota} SCPs on one target (FullAWSAccess included), found {total} on OU `{ou_path}`"),
         )
-        .with_hint("attach fewer guardrails, or move accounts so that fewer apply to one OU")
+        .with_hint("attach fewer guardrails, or raise guardrails.quotas.scps_per_target if AWS raised your organization's quota")
     })
 }
 
@@ -1669,7 +1752,45 @@ fn names(org: &str, app: &str) -> Names {
         notifications_key_alias: format!("alias/{org}-{app}-notifications"),
         build_parameters_path: format!("/{org}/{app}/build/"),
         build_secrets_prefix: format!("{org}/{app}/build/"),
+        config_recorder_role: format!("{org}-config-recorder"),
+        config_remediation_role: format!("{org}-config-remediation"),
+        config_aggregator: format!("{org}-organization"),
+        config_aggregator_role: format!("{org}-config-aggregator"),
+        drift_reader_role: format!("{org}-drift-reader"),
+        drift_function: format!("{org}-drift-detection"),
+        drift_function_role: format!("{org}-drift-detection"),
+        drift_topic: format!("{org}-drift"),
+        security_topic: format!("{org}-security-findings"),
+        log_destination: format!("{org}-central-logs"),
+        log_stream: format!("{org}-central-logs"),
+        logs_to_firehose_role_prefix: format!("{org}-logs-to-firehose"),
+        firehose_role_prefix: format!("{org}-firehose"),
+        chatbot_role: format!("{org}-chatbot"),
+        chatbot_configuration: format!("{org}-{app}"),
     }
+}
+
+fn prod_change_roles(names: &Names, compute: Compute) -> Vec<String> {
+    let mut roles = vec![names.deploy_role.clone(), names.cfn_exec_role.clone()];
+    match compute {
+        Compute::Ecs => roles.extend([
+            names.codedeploy_role.clone(),
+            names.task_role.clone(),
+            names.task_execution_role.clone(),
+        ]),
+        Compute::Ec2 => roles.extend([names.codedeploy_role.clone(), names.instance_role.clone()]),
+        Compute::Lambda => roles.extend([
+            names.codedeploy_role.clone(),
+            names.function_role.clone(),
+            names.hook_role.clone(),
+        ]),
+    }
+    roles.extend([
+        names.config_recorder_role.clone(),
+        names.config_remediation_role.clone(),
+        names.drift_reader_role.clone(),
+    ]);
+    roles
 }
 
 /// The deployment configuration for the strategy, and how it moves traffic.

@@ -92,7 +92,9 @@ struct Context<'a> {
     tooling: &'a Account,
     artifact: &'a Account,
     log_archive: &'a Account,
-    security: Option<&'a Account>,
+    /// The account that holds the security services: the `security` account,
+    /// or the log-archive account when no account has that role.
+    security: &'a Account,
     workloads: Vec<&'a Account>,
     /// The artifact store in the home region.
     home_store: &'a ArtifactStore,
@@ -226,7 +228,10 @@ impl Blueprints {
             tooling: pick(&lz.holders.tooling)?,
             artifact: pick(&lz.holders.artifact)?,
             log_archive: pick(&lz.holders.log_archive)?,
-            security: lz.holders.security.as_deref().and_then(|n| lz.account(n)),
+            security: match lz.holders.security.as_deref() {
+                Some(name) => pick(name)?,
+                None => pick(&lz.holders.log_archive)?,
+            },
             workloads: lz.accounts.iter().filter(|a| a.workload).collect(),
             home_store: lz
                 .artifact_stores

@@ -743,7 +743,7 @@ fn limit_checks_report_with_their_numbers() {
     assert!(bucket_name_problem("acme-artifacts", 14).is_none());
     assert_eq!(
         scps_per_target_problem("Workloads/Prod", 10, limits::SCPS_PER_TARGET).map(|p| p.to_string()),
-        Some("guardrails.scps: expected at most 10 SCPs on one target (FullAWSAccess included), found 11 on OU `Workloads/Prod` (attach fewer guardrails, or move accounts so that fewer apply to one OU)".to_string())
+        Some("guardrails.scps: expected at most 10 SCPs on one target (FullAWSAccess included), found 11 on OU `Workloads/Prod` (attach fewer guardrails, or raise guardrails.quotas.scps_per_target if AWS raised your organization's quota)".to_string())
     );
     assert!(scps_per_target_problem("Workloads/Prod", 9, limits::SCPS_PER_TARGET).is_none());
     assert_eq!(
@@ -850,4 +850,65 @@ fn a_lambda_release_must_end_within_the_deployers_limit() {
     deploy(&mut a).container_port = Some(8080);
     deploy(&mut a).interval_minutes = Some(60);
     assert!(problems(&a).is_empty());
+}
+
+#[test]
+fn scp_quota_per_target_is_configurable_and_names_the_ou_and_count() {
+    // The standard preset attaches five guardrails to each top-level OU:
+    // with FullAWSAccess, six policies on each.
+    let mut a = standard();
+    a.guardrails.get_or_insert_with(Default::default).quotas = Some(config::GuardrailQuotas {
+        scps_per_target: Some(5),
+        policy_characters: None,
+    });
+    let found = problems(&a);
+    for ou in ["Security", "Deployment", "Workloads"] {
+        let line = format!(
+            "guardrails.scps: expected at most 5 SCPs on one target (FullAWSAccess included), found 6 on OU `{ou}` (attach fewer guardrails, or raise guardrails.quotas.scps_per_target if AWS raised your organization's quota)"
+        );
+        assert!(found.contains(&line), "{found:#?}");
+    }
+    assert_eq!(found.len(), 3, "{found:#?}");
+
+    // Six fit a quota of six.
+    a.guardrails
+        .as_mut()
+        .unwrap()
+        .quotas
+        .as_mut()
+        .unwrap()
+        .scps_per_target = Some(6);
+    assert!(problems(&a).is_empty());
+}
+
+#[test]
+fn guardrail_quotas_have_ranges_and_defaults() {
+    let (zone, _) = zone(&standard());
+    assert_eq!(zone.guardrail_quotas.scps_per_target, 10);
+    assert_eq!(zone.guardrail_quotas.policy_characters, 10_240);
+    let mut a = standard();
+    a.guardrails.get_or_insert_with(Default::default).quotas = Some(config::GuardrailQuotas {
+        scps_per_target: Some(1),
+        policy_characters: Some(100),
+    });
+    assert_eq!(
+        problems(&a),
+        [
+            "guardrails.quotas.scps_per_target: expected a number from 2 to 1000, found 1",
+            "guardrails.quotas.policy_characters: expected a number from 1024 to 1000000, found 100",
+        ]
+    );
+}
+
+#[test]
+fn management_is_not_an_account_name() {
+    let mut a = standard();
+    accounts(&mut a)[4].name = Some("management".into());
+    let found = problems(&a);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("accounts[4].name: expected a name other than `management`")),
+        "{found:#?}"
+    );
 }
