@@ -48,12 +48,8 @@ pub fn resolve(
         Err(more) => {
             // A key already reported as malformed is also "missing" to the
             // model: say it once.
-            for p in more {
-                let dup = problems.iter().any(|q| q.key == p.key);
-                if !dup {
-                    problems.push(p);
-                }
-            }
+            let reported: Vec<String> = problems.iter().map(|q| q.key.clone()).collect();
+            problems.extend(more.into_iter().filter(|p| !reported.contains(&p.key)));
             Err(Error::Invalid(problems))
         }
     }

@@ -1901,11 +1901,11 @@ fn purpose(roles: &[Role]) -> String {
     let parts: Vec<&str> = roles
         .iter()
         .map(|r| match r {
-            Role::LogArchive => "keeps the organization's audit logs in one central, encrypted bucket, where only OrganizationAccountAccessRole can delete them",
+            Role::LogArchive => "keeps the organization's audit logs (trail, AWS Config, GuardDuty findings, CloudWatch Logs) in one central, encrypted bucket, where only OrganizationAccountAccessRole can delete them",
             Role::Security => {
-                "will hold the security services (GuardDuty, Access Analyzer, Config, Security Hub), which this version does not generate yet"
+                "is the organization's administrator for the security services that are switched on (see Security and compliance)"
             }
-            Role::Tooling => "runs the delivery pipeline; no application runs here",
+            Role::Tooling => "runs the delivery pipeline and the daily drift check; no application runs here",
             Role::Artifact => {
                 "stores build artifacts and container images, encrypted with its own KMS keys"
             }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod governance;
 mod pipeline;
 mod support;
 mod terminal;

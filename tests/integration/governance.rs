@@ -1,0 +1,263 @@
+//! Governance switches: each `security.*` and `logging.*` key adds or
+//! removes exactly its own resources, and the SCP quotas are enforced at
+//! validation time.
+
+use crate::support::{fresh_target, lzgen, render};
+use serde_yaml::Value;
+use std::collections::BTreeSet;
+
+/// Every CloudFormation resource of a rendered repo, as
+/// `template path: logical ID (type)`.
+fn resources(args: &[&str]) -> BTreeSet<String> {
+    let mut all = vec!["--preset", "standard"];
+    all.extend_from_slice(args);
+    let tree = render(&all);
+    let mut out = BTreeSet::new();
+    for (path, (bytes, _)) in &tree {
+        if !(path.starts_with("cloudformation/") && path.ends_with(".yaml")) {
+            continue;
+        }
+        let doc: Value = serde_yaml::from_slice(bytes).expect("template parses");
+        let Some(Value::Mapping(res)) = doc.get("Resources") else {
+            panic!("{path} has no Resources");
+        };
+        for (id, body) in res {
+            let ty = body.get("Type").and_then(Value::as_str).expect("a Type");
+            out.insert(format!("{path}: {} ({ty})", id.as_str().expect("id")));
+        }
+    }
+    out
+}
+
+/// What turning a switch to `value` adds and removes, against the standard
+/// preset (GuardDuty, Access Analyzer, Config, the trail and central logs
+/// on; Security Hub off; one region, workloads dev and prod, on ECS).
+fn change(set: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let before = resources(&[]);
+    let after = resources(&["--set", set]);
+    (
+        after.difference(&before).cloned().collect(),
+        before.difference(&after).cloned().collect(),
+    )
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(ToString::to_string).collect()
+}
+
+const SECURITY: &str = "cloudformation/security/security-us-east-1.yaml";
+const BASELINE: &str = "cloudformation/baseline/baseline.yaml";
+
+#[test]
+fn guardduty_switch_removes_the_detector_its_export_and_its_alerts() {
+    let (added, removed) = change("security.guardduty=false");
+    assert_eq!(added, set(&[]));
+    assert_eq!(
+        removed,
+        [
+            "Detector (AWS::GuardDuty::Detector)",
+            "FindingsExport (AWS::GuardDuty::PublishingDestination)",
+            "FindingsKey (AWS::KMS::Key)",
+            "FindingsTopic (AWS::SNS::Topic)",
+            "FindingsTopicPolicy (AWS::SNS::TopicPolicy)",
+            "HighSeverityFindings (AWS::Events::Rule)"
+        ]
+        .iter()
+        .map(|r| format!("{SECURITY}: {r}"))
+        .collect()
+    );
+}
+
+#[test]
+fn access_analyzer_switch_removes_only_the_analyzer() {
+    let (added, removed) = change("security.access_analyzer=false");
+    assert_eq!(added, set(&[]));
+    assert_eq!(
+        removed,
+        set(&[&format!(
+            "{SECURITY}: AccessAnalyzer (AWS::AccessAnalyzer::Analyzer)"
+        )])
+    );
+}
+
+#[test]
+fn security_hub_switch_adds_the_hub_and_its_standard() {
+    let (added, removed) = change("security.security_hub=true");
+    assert_eq!(removed, set(&[]));
+    assert_eq!(
+        added,
+        set(&[
+            &format!("{SECURITY}: FoundationalBestPractices (AWS::SecurityHub::Standard)"),
+            &format!("{SECURITY}: SecurityHub (AWS::SecurityHub::Hub)"),
+        ])
+    );
+}
+
+#[test]
+fn config_switch_removes_recorders_rules_remediation_and_the_aggregator() {
+    let (added, removed) = change("security.config_rules=false");
+    assert_eq!(added, set(&[]));
+    let mut expected: BTreeSet<String> = [
+        "ConfigRecorderRole (AWS::IAM::Role)",
+        "ConfigRecorder (AWS::Config::ConfigurationRecorder)",
+        "ConfigDeliveryChannel (AWS::Config::DeliveryChannel)",
+        "ConfigRemediationRole (AWS::IAM::Role)",
+    ]
+    .iter()
+    .map(|r| format!("{BASELINE}: {r}"))
+    .collect();
+    for rule in [
+        "RuleS3PublicReadProhibited",
+        "RuleS3PublicWriteProhibited",
+        "RuleS3SslRequestsOnly",
+        "RuleS3ServerSideEncryption",
+        "RuleKmsKeyRotation",
+        "RuleRestrictedSsh",
+        "RuleEbsEncrypted",
+        "RuleRdsEncrypted",
+        "RuleCloudTrailEnabled",
+        "RuleCloudTrailLogFileValidation",
+        "RuleRootAccountMfa",
+        "RuleIamNoAdminStatements",
+    ] {
+        expected.insert(format!("{BASELINE}: {rule} (AWS::Config::ConfigRule)"));
+    }
+    for fix in [
+        "RemediateS3PublicRead",
+        "RemediateS3PublicWrite",
+        "RemediateKmsKeyRotation",
+        "RemediateS3SslRequestsOnly",
+        "RemediateRestrictedSsh",
+    ] {
+        expected.insert(format!(
+            "{BASELINE}: {fix} (AWS::Config::RemediationConfiguration)"
+        ));
+    }
+    expected.insert(format!("{SECURITY}: ConfigAggregatorRole (AWS::IAM::Role)"));
+    expected.insert(format!(
+        "{SECURITY}: ConfigAggregator (AWS::Config::ConfigurationAggregator)"
+    ));
+    assert_eq!(removed, expected);
+}
+
+#[test]
+fn organization_trail_switch_removes_the_trail_stack() {
+    let (added, removed) = change("logging.organization_trail=false");
+    assert_eq!(added, set(&[]));
+    assert_eq!(
+        removed,
+        set(&[
+            "cloudformation/log-archive/organization-trail.yaml: OrganizationTrail (AWS::CloudTrail::Trail)"
+        ])
+    );
+}
+
+#[test]
+fn central_logs_switch_removes_the_destination_stream_and_subscriptions() {
+    let (added, removed) = change("logging.cloudwatch_logs_to_s3=false");
+    assert_eq!(added, set(&[]));
+    let destination = "cloudformation/log-archive/log-destination-us-east-1.yaml";
+    assert_eq!(
+        removed,
+        set(&[
+            &format!("{destination}: CentralLogsStream (AWS::KinesisFirehose::DeliveryStream)"),
+            &format!("{destination}: Destination (AWS::Logs::Destination)"),
+            &format!("{destination}: FirehoseRole (AWS::IAM::Role)"),
+            &format!("{destination}: LogsToFirehoseRole (AWS::IAM::Role)"),
+            "cloudformation/tooling/pipeline.yaml: BuildLogsToTheArchive (AWS::Logs::SubscriptionFilter)",
+            "cloudformation/workloads/dev/target-us-east-1.yaml: ApplicationLogsToTheArchive (AWS::Logs::SubscriptionFilter)",
+            "cloudformation/workloads/prod/target-us-east-1.yaml: ApplicationLogsToTheArchive (AWS::Logs::SubscriptionFilter)",
+        ])
+    );
+}
+
+#[test]
+fn slack_adds_the_chatbot_channels_in_tooling_and_security() {
+    let (added, removed) =
+        change("notifications.slack={team_id: T0123ABCD, channel_id: C0123ABCD}");
+    assert_eq!(removed, set(&[]));
+    let governance = "cloudformation/tooling/governance.yaml";
+    assert_eq!(
+        added,
+        set(&[
+            &format!("{governance}: ChatbotGuardrail (AWS::IAM::ManagedPolicy)"),
+            &format!("{governance}: ChatbotRole (AWS::IAM::Role)"),
+            &format!("{governance}: SlackChannel (AWS::Chatbot::SlackChannelConfiguration)"),
+            &format!("{SECURITY}: ChatbotGuardrail (AWS::IAM::ManagedPolicy)"),
+            &format!("{SECURITY}: ChatbotRole (AWS::IAM::Role)"),
+            &format!("{SECURITY}: SlackChannel (AWS::Chatbot::SlackChannelConfiguration)"),
+        ])
+    );
+}
+
+#[test]
+fn every_account_and_the_management_account_get_a_baseline_in_each_region() {
+    let tree = render(&["--config", "examples/multi-region.yaml"]);
+    let baselines: Vec<&String> = tree
+        .keys()
+        .filter(|p| p.starts_with("cloudformation/baseline/") && p.ends_with(".parameters.json"))
+        .collect();
+    let answers: Value = serde_yaml::from_slice(&tree["lzgen.yaml"].0).expect("answers");
+    let accounts = answers["accounts"].as_sequence().expect("accounts").len() + 1;
+    let regions = answers["organization"]["regions"]
+        .as_sequence()
+        .expect("regions")
+        .len();
+    assert_eq!(baselines.len(), accounts * regions, "{baselines:#?}");
+    assert!(tree.contains_key("cloudformation/baseline/management-eu-central-1.parameters.json"));
+}
+
+#[test]
+fn validation_refuses_more_scps_on_an_ou_than_the_quota() {
+    let (_tmp, target) = fresh_target();
+    let out = lzgen()
+        .args([
+            "new",
+            target.to_str().expect("utf-8"),
+            "--preset",
+            "standard",
+        ])
+        .args(["--set", "guardrails.quotas.scps_per_target=5"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Every OU over the quota is named, not only the first.
+    for ou in ["Security", "Deployment", "Workloads"] {
+        assert!(
+            stderr.contains(&format!("guardrails.scps: expected at most 5 SCPs on one target (FullAWSAccess included), found 6 on OU `{ou}`")),
+            "{stderr}"
+        );
+    }
+    assert!(!target.exists());
+}
+
+#[test]
+fn validation_refuses_an_scp_over_the_character_quota() {
+    let (_tmp, target) = fresh_target();
+    let out = lzgen()
+        .args([
+            "new",
+            target.to_str().expect("utf-8"),
+            "--preset",
+            "standard",
+        ])
+        .args(["--set", "guardrails.quotas.policy_characters=1024"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for scp in [
+        "restrict-regions",
+        "protect-logging",
+        "protect-security-services",
+        "deny-manual-prod-changes",
+    ] {
+        assert!(
+            stderr.contains(&format!("guardrails.scps: expected service control policies of at most 1024 characters (guardrails.quotas.policy_characters), found `{scp}` at ")),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains("`deny-root-user`"), "{stderr}");
+    assert!(!target.exists());
+}
