@@ -62,7 +62,8 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
 /// trust, key, bucket, repository, topic and service control policies):
 /// - no statement allows every action on every resource, except the key
 ///   administration statement of a KMS key for its own account;
-/// - no statement allows an anonymous (`*`) principal;
+/// - no statement allows an anonymous (`*`) principal, unless a condition
+///   on `aws:PrincipalOrgID` limits it to the organization's accounts;
 /// - every statement that trusts or grants to an account principal carries a
 ///   condition, and every trust policy statement does.
 pub fn policy_invariants(files: &[RenderedFile]) -> Vec<Defect> {
@@ -119,12 +120,34 @@ fn for_each_policy(files: &[RenderedFile], mut visit: impl FnMut(&str, &str, &Va
         } else {
             None
         };
-        let Some(doc) = doc else { continue };
+        let Some(mut doc) = doc else { continue };
+        expand_json_policies(&mut doc);
         let mut found = Vec::new();
         find_policies(&doc, "", false, &mut found);
         for (path, policy, trust) in found {
             visit(&file.path, &path, policy, trust);
         }
+    }
+}
+
+/// Some properties take a policy as a JSON string (a CloudWatch Logs
+/// destination's `DestinationPolicy`): parse those in place, so they are
+/// checked like the others. `${...}` substitutions sit inside JSON strings.
+fn expand_json_policies(value: &mut Value) {
+    match value {
+        Value::String(text)
+            if text.trim_start().starts_with('{') && text.contains("\"Statement\"") =>
+        {
+            if let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
+                && let Ok(parsed) = serde_yaml::to_value(json)
+            {
+                *value = parsed;
+            }
+        }
+        Value::Mapping(map) => map.values_mut().for_each(expand_json_policies),
+        Value::Sequence(items) => items.iter_mut().for_each(expand_json_policies),
+        Value::Tagged(tagged) => expand_json_policies(&mut tagged.value),
+        _ => {}
     }
 }
 
@@ -214,7 +237,11 @@ fn statement_problem(statement: &Value, trust: bool) -> Option<String> {
     }
     let anonymous = matches!(principal, Some(Value::String(s)) if s == "*")
         || aws_principals.iter().any(|p| p == "*");
-    if anonymous {
+    let organization_only = statement
+        .get("Condition")
+        .and_then(|c| c.get("StringEquals"))
+        .is_some_and(|c| c.get("aws:PrincipalOrgID").is_some());
+    if anonymous && !organization_only {
         return Some("allows an anonymous principal (`*`)".into());
     }
     let has_condition = statement
@@ -413,6 +440,27 @@ mod tests {
                 "{}", problems[0]
             );
         }
+    }
+
+    #[test]
+    fn json_string_policies_are_checked_and_organization_conditions_admit_any_principal() {
+        let policy = |condition: &str| {
+            format!(
+                "Resources:\n  D:\n    Properties:\n      DestinationPolicy: !Sub |\n        {{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"*\"}}, \"Action\": \"logs:PutSubscriptionFilter\", \"Resource\": \"arn:${{AWS::Partition}}:logs:x\"{condition}}}]}}\n"
+            )
+        };
+        assert_eq!(
+            problems(&policy("")),
+            [
+                "Resources.D.Properties.DestinationPolicy.Statement[0]: allows an anonymous principal (`*`)"
+            ]
+        );
+        let org =
+            ", \"Condition\": {\"StringEquals\": {\"aws:PrincipalOrgID\": \"${OrganizationId}\"}}";
+        assert!(problems(&policy(org)).is_empty());
+        let found = policy_documents(&[file("t.yaml", &policy(org))]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, "Resources.D.Properties.DestinationPolicy");
     }
 
     #[test]

@@ -446,7 +446,8 @@ fn generated_scripts_and_files_have_the_right_modes() {
     let tree = render(&["--yes"]);
     assert!(tree.contains_key("scripts/deploy.sh") && tree.contains_key("scripts/destroy.sh"));
     for (path, (_, executable)) in &tree {
-        assert_eq!(*executable, path.ends_with(".sh"), "{path}");
+        let script = path.ends_with(".sh") || path == "scripts/guard.py";
+        assert_eq!(*executable, script, "{path}");
     }
 }
 

@@ -261,3 +261,22 @@ fn validation_refuses_an_scp_over_the_character_quota() {
     assert!(!stderr.contains("`deny-root-user`"), "{stderr}");
     assert!(!target.exists());
 }
+
+#[test]
+fn the_drift_reader_reads_through_security_audit_and_trusts_only_the_drift_function() {
+    let tree = render(&["--preset", "standard"]);
+    let baseline: Value =
+        serde_yaml::from_slice(&tree["cloudformation/baseline/baseline.yaml"].0).expect("parses");
+    let role = &baseline["Resources"]["DriftReaderRole"]["Properties"];
+    let managed = serde_yaml::to_string(&role["ManagedPolicyArns"]).expect("yaml");
+    assert_eq!(
+        managed.trim(),
+        "- !Sub arn:${AWS::Partition}:iam::aws:policy/SecurityAudit"
+    );
+    let trust =
+        serde_yaml::to_string(&role["AssumeRolePolicyDocument"]["Statement"]).expect("yaml");
+    assert!(
+        trust.contains("aws:PrincipalArn: !Sub arn:${AWS::Partition}:iam::${ToolingAccountId}:role/acme-drift-detection"),
+        "{trust}"
+    );
+}

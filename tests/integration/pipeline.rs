@@ -95,11 +95,57 @@ fn every_generated_policy_is_least_privilege() {
                 "Resources.ScpDenyRootUser.Properties.Content",
             ),
             ("policies/scp/deny-root-user.json", ""),
+            (
+                "cloudformation/tooling/governance.yaml",
+                "Resources.DriftTopicPolicy.Properties.PolicyDocument",
+            ),
+            (
+                "cloudformation/baseline/baseline.yaml",
+                "Resources.DriftReaderRole.Properties.AssumeRolePolicyDocument",
+            ),
         ] {
             assert!(
                 documents.iter().any(|d| d.file == file && d.path == path),
                 "{name}: {file} {path} not walked"
             );
+        }
+        // Every SCP document is walked, and so is every governance policy
+        // the answer set switches on.
+        let scps = files
+            .iter()
+            .filter(|f| f.path.starts_with("policies/scp/"))
+            .count();
+        assert_eq!(
+            documents
+                .iter()
+                .filter(|d| d.file.starts_with("policies/scp/"))
+                .count(),
+            scps,
+            "{name}: every SCP walked"
+        );
+        for f in files
+            .iter()
+            .filter(|f| f.path.starts_with("cloudformation/"))
+        {
+            let text = String::from_utf8_lossy(&f.bytes);
+            for (marker, path) in [
+                (
+                    "  Destination:\n",
+                    "Resources.Destination.Properties.DestinationPolicy",
+                ),
+                (
+                    "  FindingsTopicPolicy:\n",
+                    "Resources.FindingsTopicPolicy.Properties.PolicyDocument",
+                ),
+            ] {
+                if text.contains(marker) {
+                    assert!(
+                        documents.iter().any(|d| d.file == f.path && d.path == path),
+                        "{name}: {} {path} not walked",
+                        f.path
+                    );
+                }
+            }
         }
         let trusts = documents
             .iter()

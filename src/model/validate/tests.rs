@@ -871,13 +871,13 @@ fn scp_quota_per_target_is_configurable_and_names_the_ou_and_count() {
     assert_eq!(found.len(), 3, "{found:#?}");
 
     // Six fit a quota of six.
-    a.guardrails
-        .as_mut()
-        .unwrap()
-        .quotas
-        .as_mut()
-        .unwrap()
-        .scps_per_target = Some(6);
+    a.guardrails = Some(config::Guardrails {
+        scps: None,
+        quotas: Some(config::GuardrailQuotas {
+            scps_per_target: Some(6),
+            policy_characters: None,
+        }),
+    });
     assert!(problems(&a).is_empty());
 }
 
