@@ -127,6 +127,8 @@ fn config_switch_removes_recorders_rules_remediation_and_the_aggregator() {
         "RemediateS3PublicWrite",
         "RemediateKmsKeyRotation",
         "RemediateS3SslRequestsOnly",
+        "RemediateS3ServerSideEncryption",
+        "RemediateCloudTrailLogFileValidation",
         "RemediateRestrictedSsh",
     ] {
         expected.insert(format!(
