@@ -455,6 +455,8 @@ pub struct Names {
     pub drift_function: String,
     pub drift_function_role: String,
     pub drift_topic: String,
+    /// Where the deployment alarms of every workload account are announced.
+    pub alarms_topic: String,
     pub security_topic: String,
     pub log_destination: String,
     pub log_stream: String,

@@ -67,6 +67,9 @@ pub struct Export {
 pub struct Parameter {
     pub key: String,
     pub value: String,
+    /// For an account ID: that account's name (templates declare these
+    /// parameters from this list).
+    pub account: Option<String>,
 }
 
 /// A value known only after something is deployed.
@@ -112,10 +115,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     let organization_id = Parameter {
         key: "OrganizationId".into(),
         value: placeholder("ORGANIZATION_ID"),
+        account: None,
     };
     let account_param = |a: &Account| Parameter {
         key: a.id_parameter.clone(),
         value: a.id_value.clone(),
+        account: Some(a.name.clone()),
     };
     let holder = |n: &str| lz.account(n).cloned();
     let (Some(log_archive), Some(artifact), Some(tooling)) = (
@@ -166,6 +171,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     organization.parameters.push(Parameter {
         key: "OrganizationRootId".into(),
         value: placeholder("ORGANIZATION_ROOT_ID"),
+        account: None,
     });
     stacks.push(organization);
 
@@ -195,6 +201,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         Parameter {
             key: "ManagementAccountId".into(),
             value: management_id.clone(),
+            account: None,
         },
         organization_id.clone(),
     ];
@@ -202,6 +209,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         log.parameters.push(Parameter {
             key: "SecurityAccountId".into(),
             value: security.id_value.clone(),
+            account: None,
         });
     }
     stacks.push(log);
@@ -221,10 +229,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             Parameter {
                 key: "LogBucketName".into(),
                 value: placeholder("LOG_ARCHIVE_BUCKET"),
+                account: None,
             },
             Parameter {
                 key: "LogKeyArn".into(),
                 value: placeholder("LOG_ARCHIVE_KEY_ARN"),
+                account: None,
             },
         ];
         stacks.push(trail);
@@ -234,10 +244,12 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         Parameter {
             key: "LogBucketName".into(),
             value: placeholder("LOG_ARCHIVE_BUCKET"),
+            account: None,
         },
         Parameter {
             key: "LogKeyArn".into(),
             value: placeholder("LOG_ARCHIVE_KEY_ARN"),
+            account: None,
         },
     ];
     // Accounts whose log groups send to the central destination.
@@ -389,6 +401,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         .map(|region| Parameter {
             key: key_parameter(region),
             value: placeholder(&key_placeholder(region)),
+            account: None,
         })
         .collect();
 
@@ -411,6 +424,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         params.push(Parameter {
             key: "ConnectionArn".into(),
             value: placeholder(CONNECTION),
+            account: None,
         });
     }
     dedup(&mut params);
@@ -439,15 +453,20 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     } else {
         "daily drift detection and its notifications".into()
     };
-    let mut params = vec![Parameter {
-        key: "ManagementAccountId".into(),
-        value: management_id.clone(),
-    }];
+    let mut params = vec![
+        Parameter {
+            key: "ManagementAccountId".into(),
+            value: management_id.clone(),
+            account: None,
+        },
+        organization_id.clone(),
+    ];
     params.extend(lz.accounts.iter().map(account_param));
     if lz.notifications.slack_team_id.is_some() {
         params.push(Parameter {
             key: "PipelineTopicArn".into(),
             value: placeholder("PIPELINE_TOPIC_ARN"),
+            account: None,
         });
     }
     dedup(&mut params);
@@ -493,10 +512,16 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             {
                 target.parameters.push(account_param(&log_archive));
             }
+            // Deployment alarms are forwarded to the tooling account's bus.
+            if workload.name != tooling.name {
+                target.parameters.push(account_param(&tooling));
+            }
+            dedup(&mut target.parameters);
             if lz.pipeline.deploy.compute != super::Compute::Lambda {
                 target.parameters.push(Parameter {
                     key: "DesiredCount".into(),
                     value: "2".into(),
+                    account: None,
                 });
             }
             if lz.pipeline.deploy.compute == super::Compute::Ec2 {
@@ -504,6 +529,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
                     key: "ImageId".into(),
                     value: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
                         .into(),
+                    account: None,
                 });
             }
             stacks.push(target);

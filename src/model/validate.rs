@@ -1760,6 +1760,7 @@ fn names(org: &str, app: &str) -> Names {
         drift_function: format!("{org}-drift-detection"),
         drift_function_role: format!("{org}-drift-detection"),
         drift_topic: format!("{org}-drift"),
+        alarms_topic: format!("{org}-{app}-alarms"),
         security_topic: format!("{org}-security-findings"),
         log_destination: format!("{org}-central-logs"),
         log_stream: format!("{org}-central-logs"),

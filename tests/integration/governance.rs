@@ -282,3 +282,53 @@ fn the_drift_reader_reads_through_security_audit_and_trusts_only_the_drift_funct
         "{trust}"
     );
 }
+
+#[test]
+fn deployment_alarms_reach_the_tooling_accounts_alarms_topic() {
+    let tree = render(&["--config", "examples/multi-region.yaml"]);
+    let yaml = |path: &str| -> Value { serde_yaml::from_slice(&tree[path].0).expect("parses") };
+    let governance = yaml("cloudformation/tooling/governance.yaml");
+    let rule = &governance["Resources"]["DeploymentAlarms"]["Properties"]["EventPattern"];
+    let prefix = rule["detail"]["alarmName"][0]["prefix"]
+        .as_str()
+        .expect("a prefix");
+    assert_eq!(rule["detail"]["state"]["value"][0], "ALARM");
+    let bus =
+        serde_yaml::to_string(&governance["Resources"]["OrganizationForwardsAlarms"]["Properties"])
+            .expect("yaml");
+    assert!(
+        bus.contains("aws:PrincipalOrgID: !Ref OrganizationId"),
+        "{bus}"
+    );
+    let targets: Vec<&String> = tree
+        .keys()
+        .filter(|p| p.starts_with("cloudformation/workloads/") && p.contains("/target-"))
+        .filter(|p| p.ends_with(".yaml"))
+        .collect();
+    assert_eq!(targets.len(), 6, "3 workloads in 2 regions: {targets:#?}");
+    for path in targets {
+        let target = yaml(path);
+        let resources = target["Resources"].as_mapping().expect("resources");
+        // Every alarm of the deployment group matches the forwarding prefix.
+        let alarms: Vec<&str> = resources
+            .values()
+            .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+            .map(|r| r["Properties"]["AlarmName"].as_str().expect("a name"))
+            .collect();
+        assert!(!alarms.is_empty(), "{path}");
+        assert!(
+            alarms.iter().all(|a| a.starts_with(prefix)),
+            "{path}: {alarms:?} vs {prefix}"
+        );
+        let forwarding = &target["Resources"]["AlarmForwarding"]["Properties"];
+        assert_eq!(
+            forwarding["EventPattern"]["detail"]["alarmName"][0]["prefix"].as_str(),
+            Some(prefix)
+        );
+        let to = serde_yaml::to_string(&forwarding["Targets"][0]["Arn"]).expect("yaml");
+        assert!(
+            to.contains(":eu-west-1:${ToolingAccountId}:event-bus/default"),
+            "{path}: {to}"
+        );
+    }
+}
