@@ -465,6 +465,10 @@ pub struct Names {
     pub firehose_role_prefix: String,
     pub chatbot_role: String,
     pub chatbot_configuration: String,
+    /// Terraform state: `<prefix>-<account id>-<region>`, its key and lock table.
+    pub state_bucket_prefix: String,
+    pub state_key_alias: String,
+    pub state_lock_table: String,
 }
 
 /// Writes 1.0 as 1, so that "1%" reads as people write it.

@@ -1538,6 +1538,7 @@ impl Validator {
             &names.artifact_access_log_bucket_prefix,
             &names.log_bucket_prefix,
             &names.log_access_log_bucket_prefix,
+            &names.state_bucket_prefix,
         ] {
             if let Some(p) = bucket_name_problem(prefix, longest_region) {
                 self.problems.push(p);
@@ -1768,6 +1769,9 @@ fn names(org: &str, app: &str) -> Names {
         firehose_role_prefix: format!("{org}-firehose"),
         chatbot_role: format!("{org}-chatbot"),
         chatbot_configuration: format!("{org}-{app}"),
+        state_bucket_prefix: format!("{org}-tfstate"),
+        state_key_alias: format!("alias/{org}-tfstate"),
+        state_lock_table: format!("{org}-terraform-locks"),
     }
 }
 

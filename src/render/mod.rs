@@ -2,6 +2,7 @@
 //! embedded in the binary, and the output is a list of files for `verify` and
 //! `output` to handle.
 
+pub mod hcl_fmt;
 mod helpers;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
@@ -288,9 +289,12 @@ impl Blueprints {
                         )));
                     }
                 };
-                let text = hb
+                let mut text = hb
                     .render(&entry.template, &ctx)
                     .map_err(|e| template_error(&entry.template, e))?;
+                if path.ends_with(".tf") {
+                    text = hcl_fmt::format(&text);
+                }
                 if out.contains_key(&path) {
                     return Err(RenderError::Manifest(format!("two entries write `{path}`")));
                 }
@@ -411,9 +415,15 @@ mod tests {
         // A Python function too, so every runtime's blueprints render.
         let python_lambda = include_str!("../../examples/lambda-canary.yaml")
             .replace("runtime: nodejs", "runtime: python");
+        // Both flavours, so the Terraform blueprints render as well.
+        let both = PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .map(|p| p.yaml.replace("iac: cloudformation", "iac: both"))
+            .unwrap_or_default();
         texts
             .into_iter()
-            .chain(std::iter::once(python_lambda.as_str()))
+            .chain([python_lambda.as_str(), both.as_str()])
             .map(|text| {
                 let answers: Answers = serde_yaml::from_str(text).expect("answers");
                 crate::model::build(&answers).expect("valid").0

@@ -6,3 +6,4 @@ mod governance;
 mod pipeline;
 mod support;
 mod terminal;
+mod terraform;
