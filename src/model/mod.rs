@@ -5,9 +5,11 @@
 pub mod cidr;
 pub mod regions;
 mod stacks;
+mod terraform;
 mod validate;
 
 pub use stacks::{Parameter, Placeholder, Stack, StackKind, StackOutput};
+pub use terraform::TerraformRoot;
 pub use validate::{SCP_KINDS, build, limits};
 
 use serde::Serialize;
@@ -39,6 +41,8 @@ pub struct LandingZone {
     pub stacks: Vec<Stack>,
     /// Values only known once something is deployed, and where they come from.
     pub placeholders: Vec<Placeholder>,
+    /// The Terraform root modules, in the order they are applied.
+    pub terraform_roots: Vec<TerraformRoot>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

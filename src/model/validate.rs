@@ -4,6 +4,7 @@
 
 use super::cidr::{self, Block, CidrError};
 use super::stacks::{self, account_placeholder, placeholder};
+use super::terraform;
 use super::*;
 use crate::config::{self, AccountAnswer, Answers, OuAnswer, StageAnswer};
 use crate::problem::{Problem, Warning, did_you_mean, one_of};
@@ -243,6 +244,7 @@ impl Validator {
             names,
             stacks: Vec::new(),
             placeholders: Vec::new(),
+            terraform_roots: Vec::new(),
         };
         let home = zone.organization.home_region.clone();
         let mut regions: Vec<String> = vec![home.clone()];
@@ -258,6 +260,7 @@ impl Validator {
         let (stacks, placeholders) = stacks::derive(&zone);
         zone.stacks = stacks;
         zone.placeholders = placeholders;
+        zone.terraform_roots = terraform::derive(&zone);
         self.example_addresses(&zone);
         Some(zone)
     }

@@ -189,10 +189,16 @@ fn scan(line: &str) -> Scan {
                 // An attribute's `=` comes right after its name, before any
                 // bracket or string.
                 let name = line[..i].trim_end();
-                let is_name = !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+                // A name, or a quoted key of an object (`"lzgen:account" = ...`).
+                let quoted = name.len() >= 2
+                    && name.starts_with('"')
+                    && name.ends_with('"')
+                    && !name[1..name.len() - 1].contains('"');
+                let is_name = quoted
+                    || (!name.is_empty()
+                        && name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-'));
                 if !operator && s.assign.is_none() && is_name && s.delta == 0 {
                     s.assign = Some(i);
                 }
@@ -254,6 +260,15 @@ mod tests {
         assert_eq!(
             format(text),
             "locals {\n  x  = \"{ not a block = ${var.a == \"}\" ? 1 : 2}\"\n  yy = var.a == var.b\n  z = [\n    1,\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn quoted_object_keys_align_like_names() {
+        let text = "value = {\n\"log-archive\" = 1\n\"dev\" = 2\n}\n";
+        assert_eq!(
+            format(text),
+            "value = {\n  \"log-archive\" = 1\n  \"dev\"         = 2\n}\n"
         );
     }
 

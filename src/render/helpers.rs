@@ -15,6 +15,7 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("sh", Box::new(quote_with(sh)));
     hb.register_helper("md", Box::new(quote_with(md)));
     hb.register_helper("mermaid", Box::new(quote_with(mermaid)));
+    hb.register_helper("snake", Box::new(quote_with(snake)));
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("concat", Box::new(concat_helper));
     hb.register_helper("add", Box::new(add_helper));
@@ -124,6 +125,25 @@ pub fn hcl(v: &Value) -> String {
     }
 }
 
+/// A Terraform name: `OuWorkloadsProd` and `deny-root-user` become
+/// `ou_workloads_prod` and `deny_root_user`.
+pub fn snake(v: &Value) -> String {
+    let mut out = String::new();
+    for (i, c) in plain(v).chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out
+}
+
 /// A shell word in single quotes.
 pub fn sh(v: &Value) -> String {
     let text = plain(v);
@@ -203,6 +223,13 @@ mod tests {
         let doc = format!("{{\"k\": {}}}", json(&json!(NASTY)));
         let parsed: Value = serde_json::from_str(&doc).expect("valid json");
         assert_eq!(parsed["k"].as_str(), Some(NASTY));
+    }
+
+    #[test]
+    fn snake_case_names_for_terraform() {
+        assert_eq!(snake(&json!("OuWorkloadsProd")), "ou_workloads_prod");
+        assert_eq!(snake(&json!("deny-root-user")), "deny_root_user");
+        assert_eq!(snake(&json!("LogArchive2")), "log_archive2");
     }
 
     #[test]

@@ -7,7 +7,9 @@ mod helpers;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 
-use crate::model::{Account, ArtifactStore, LandingZone, ServiceControlPolicy, Stack, Vpc};
+use crate::model::{
+    Account, ArtifactStore, LandingZone, ServiceControlPolicy, Stack, TerraformRoot, Vpc,
+};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
@@ -46,6 +48,8 @@ enum Each {
     Once,
     Stack,
     Scp,
+    /// One file per Terraform root module; `path` names it from `root`.
+    Root,
 }
 
 /// Which IaC flavour an entry belongs to.
@@ -108,6 +112,8 @@ struct Context<'a> {
     strategy_sentence: &'a str,
     stack: Option<&'a Stack>,
     scp: Option<&'a ServiceControlPolicy>,
+    /// For `each: root` entries: the Terraform root module.
+    root: Option<&'a TerraformRoot>,
     /// For a workload account's stacks: that account, and its VPC in the
     /// stack's region.
     account: Option<&'a Account>,
@@ -243,6 +249,7 @@ impl Blueprints {
             strategy_sentence: &lz.pipeline.deploy.deployment_config.sentence,
             stack: None,
             scp: None,
+            root: None,
             account: None,
             vpc: None,
         };
@@ -274,6 +281,15 @@ impl Blueprints {
                     .guardrails
                     .iter()
                     .map(|scp| base.with(None, Some(scp)))
+                    .collect(),
+                Each::Root => lz
+                    .terraform_roots
+                    .iter()
+                    .map(|root| Context {
+                        root: Some(root),
+                        account: lz.account(&root.account),
+                        ..base.with(None, None)
+                    })
                     .collect(),
             };
             for ctx in items {
@@ -338,6 +354,7 @@ impl<'a> Context<'a> {
             strategy_sentence: self.strategy_sentence,
             stack,
             scp,
+            root: None,
             account,
             vpc,
         }

@@ -110,3 +110,179 @@ fn the_state_backend_is_encrypted_versioned_tls_only_and_locked_as_chosen() {
     );
     assert!(!text(&lockfile, "terraform/bootstrap/outputs.tf").contains("lock_table"));
 }
+
+fn both_flavours(config: &str) -> Vec<RenderedFile> {
+    let sources = Sources {
+        config: Some(config.into()),
+        sets: vec![
+            "organization.iac=both".into(),
+            "terraform.state_locking=lockfile".into(),
+        ],
+        ..Sources::default()
+    };
+    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
+    Blueprints::embedded()
+        .render(&resolved.zone)
+        .expect("renders")
+}
+
+fn blocks<'a>(body: &'a hcl::Body, kind: &'a str) -> impl Iterator<Item = &'a hcl::Block> + 'a {
+    body.blocks()
+        .filter(move |b| b.identifier() == "resource" && b.labels()[0].as_str() == kind)
+}
+
+fn attr(block: &hcl::Block, name: &str) -> String {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == name)
+        .map(|a| match a.expr() {
+            hcl::Expression::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_organization_root_mirrors_the_organization_stack() {
+    // The multi-region example adopts an existing account, too.
+    for config in ["examples/multi-region.yaml", "examples/ecs-linear.yaml"] {
+        let files = both_flavours(config);
+        let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+            &files,
+            "cloudformation/organization/organization.yaml",
+        ))
+        .expect("yaml");
+        let tf: hcl::Body =
+            hcl::from_str(&text(&files, "terraform/organization/main.tf")).expect("hcl");
+        let resources = cfn["Resources"].as_mapping().expect("resources");
+        let of_type = |ty: &str| -> Vec<&serde_yaml::Value> {
+            resources.values().filter(|r| r["Type"] == ty).collect()
+        };
+
+        let mut cfn_ous: Vec<String> = of_type("AWS::Organizations::OrganizationalUnit")
+            .iter()
+            .map(|r| r["Properties"]["Name"].as_str().expect("name").to_string())
+            .collect();
+        let mut tf_ous: Vec<String> = blocks(&tf, "aws_organizations_organizational_unit")
+            .map(|b| attr(b, "name"))
+            .collect();
+        cfn_ous.sort();
+        tf_ous.sort();
+        assert_eq!(cfn_ous, tf_ous, "{config}: OUs");
+
+        // New accounts: the same names and emails. Adopted ones are imported.
+        let mut cfn_accounts: Vec<(String, String)> = of_type("AWS::Organizations::Account")
+            .iter()
+            .map(|r| {
+                let p = &r["Properties"];
+                (
+                    p["AccountName"].as_str().expect("n").into(),
+                    p["Email"].as_str().expect("e").into(),
+                )
+            })
+            .collect();
+        let imported: Vec<String> = tf
+            .blocks()
+            .filter(|b| b.identifier() == "import")
+            .map(|b| {
+                b.body()
+                    .attributes()
+                    .find(|a| a.key() == "to")
+                    .expect("to")
+                    .expr()
+                    .to_string()
+            })
+            .collect();
+        let mut tf_accounts: Vec<(String, String)> = blocks(&tf, "aws_organizations_account")
+            .filter(|b| {
+                !imported.contains(&format!(
+                    "aws_organizations_account.{}",
+                    b.labels()[1].as_str()
+                ))
+            })
+            .map(|b| (attr(b, "name"), attr(b, "email")))
+            .collect();
+        cfn_accounts.sort();
+        tf_accounts.sort();
+        assert_eq!(cfn_accounts, tf_accounts, "{config}: new accounts");
+        if config.contains("multi-region") {
+            assert_eq!(
+                imported.len(),
+                1,
+                "{config}: the existing account is adopted"
+            );
+        }
+
+        // The same guardrails, from the same documents, on the same OUs.
+        let scps = of_type("AWS::Organizations::Policy");
+        let tf_policies: Vec<&hcl::Block> = blocks(&tf, "aws_organizations_policy").collect();
+        assert_eq!(scps.len(), tf_policies.len(), "{config}: SCPs");
+        let cfn_attachments: usize = scps
+            .iter()
+            .map(|p| {
+                p["Properties"]["TargetIds"]
+                    .as_sequence()
+                    .expect("targets")
+                    .len()
+            })
+            .sum();
+        assert_eq!(
+            cfn_attachments,
+            blocks(&tf, "aws_organizations_policy_attachment").count(),
+            "{config}: SCP attachments"
+        );
+        for policy in tf_policies {
+            let content = attr(policy, "content");
+            let file = content
+                .split("../../")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a policies/scp file");
+            assert!(
+                files.iter().any(|f| f.path == file),
+                "{config}: {file} is written"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_root_has_its_own_state_and_works_in_its_own_account() {
+    let files = both_flavours("examples/multi-region.yaml");
+    let mut keys = Vec::new();
+    for file in files.iter().filter(|f| f.path.ends_with("/backend.tf")) {
+        let body: hcl::Body = hcl::from_str(&String::from_utf8_lossy(&file.bytes)).expect("hcl");
+        let backend = body
+            .blocks()
+            .find(|b| b.identifier() == "terraform")
+            .and_then(|t| t.body().blocks().find(|b| b.identifier() == "backend"))
+            .expect("a backend block");
+        assert_eq!(backend.labels()[0].as_str(), "s3", "{}", file.path);
+        let key = attr(backend, "key");
+        keys.push(key);
+    }
+    let roots = keys.len();
+    assert!(roots >= 8, "{roots} roots");
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), roots, "every state key is unique");
+
+    let organization = text(&files, "terraform/organization/providers.tf");
+    assert!(
+        !organization.contains("assume_role"),
+        "the organization root runs as the management account"
+    );
+    let dev = text(&files, "terraform/workloads/dev/providers.tf");
+    assert!(dev.contains(
+        "role_arn     = \"arn:aws:iam::${local.account_id}:role/OrganizationAccountAccessRole\""
+    ));
+    assert!(dev.contains("alias  = \"eu_central_1\""), "{dev}");
+    assert!(dev.contains("outputs.account_ids[\"dev\"]"));
+    // prod is adopted by ID in lzgen.yaml: no remote state needed.
+    let prod = text(&files, "terraform/workloads/prod/providers.tf");
+    assert!(
+        prod.contains("account_id = \"") && !prod.contains("terraform_remote_state"),
+        "{prod}"
+    );
+}
