@@ -278,11 +278,254 @@ fn every_root_has_its_own_state_and_works_in_its_own_account() {
         "role_arn     = \"arn:aws:iam::${local.account_id}:role/OrganizationAccountAccessRole\""
     ));
     assert!(dev.contains("alias  = \"eu_central_1\""), "{dev}");
-    assert!(dev.contains("outputs.account_ids[\"dev\"]"));
-    // prod is adopted by ID in lzgen.yaml: no remote state needed.
-    let prod = text(&files, "terraform/workloads/prod/providers.tf");
     assert!(
-        prod.contains("account_id = \"") && !prod.contains("terraform_remote_state"),
-        "{prod}"
+        dev.contains("account_id  = local.account_ids[\"dev\"]"),
+        "{dev}"
     );
+    // prod is adopted by the ID lzgen.yaml gives.
+    let prod = text(&files, "terraform/workloads/prod/providers.tf");
+    assert!(prod.contains("account_id  = \"210987654321\""), "{prod}");
+}
+
+/// A policy statement in a form both flavours share: references of either
+/// kind (`${AWS::AccountId}`, `!GetAtt Bucket.Arn`, `${aws_s3_bucket.x.arn}`,
+/// `local.account_id`) become `<ref>`; Terraform locals are read through.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Statement {
+    sid: String,
+    effect: String,
+    actions: Vec<String>,
+    resources: Vec<String>,
+    principals: Vec<(String, Vec<String>)>,
+    conditions: Vec<(String, String, Vec<String>)>,
+}
+
+fn references_out(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest[start..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = start + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push_str("<ref>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn cfn_values(v: &serde_yaml::Value) -> Vec<String> {
+    use serde_yaml::Value as V;
+    let mut out: Vec<String> = match v {
+        V::Sequence(items) => items.iter().flat_map(cfn_values).collect(),
+        V::String(s) => vec![references_out(s)],
+        V::Bool(b) => vec![b.to_string()],
+        V::Number(n) => vec![n.to_string()],
+        V::Tagged(t) if t.tag == "!Sub" => cfn_values(&t.value),
+        V::Tagged(_) => vec!["<ref>".into()],
+        _ => vec![],
+    };
+    out.sort();
+    out
+}
+
+fn cfn_statements(template: &str) -> Vec<Statement> {
+    fn walk(v: &serde_yaml::Value, out: &mut Vec<Statement>) {
+        match v {
+            serde_yaml::Value::Mapping(m) => {
+                if let (Some(_), Some(statements)) = (m.get("Version"), m.get("Statement")) {
+                    for s in statements.as_sequence().into_iter().flatten() {
+                        let mut principals = Vec::new();
+                        match &s["Principal"] {
+                            serde_yaml::Value::String(star) => {
+                                principals.push(("*".to_string(), vec![star.clone()]))
+                            }
+                            serde_yaml::Value::Mapping(p) => {
+                                for (k, v) in p {
+                                    principals.push((
+                                        k.as_str().unwrap_or_default().to_string(),
+                                        cfn_values(v),
+                                    ));
+                                }
+                            }
+                            _ => {}
+                        }
+                        principals.sort();
+                        let mut conditions = Vec::new();
+                        if let Some(c) = s["Condition"].as_mapping() {
+                            for (test, keys) in c {
+                                for (key, values) in keys.as_mapping().into_iter().flatten() {
+                                    conditions.push((
+                                        test.as_str().unwrap_or_default().to_string(),
+                                        key.as_str().unwrap_or_default().to_string(),
+                                        cfn_values(values),
+                                    ));
+                                }
+                            }
+                        }
+                        conditions.sort();
+                        out.push(Statement {
+                            sid: s["Sid"].as_str().unwrap_or_default().to_string(),
+                            effect: s["Effect"].as_str().unwrap_or("Allow").to_string(),
+                            actions: cfn_values(&s["Action"]),
+                            resources: cfn_values(&s["Resource"]),
+                            principals,
+                            conditions,
+                        });
+                    }
+                    return;
+                }
+                m.values().for_each(|c| walk(c, out));
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|c| walk(c, out)),
+            serde_yaml::Value::Tagged(t) => walk(&t.value, out),
+            _ => {}
+        }
+    }
+    let doc: serde_yaml::Value = serde_yaml::from_str(template).expect("yaml");
+    let mut out = Vec::new();
+    walk(&doc["Resources"], &mut out);
+    out.sort();
+    out
+}
+
+fn tf_values(
+    expr: &hcl::Expression,
+    locals: &std::collections::BTreeMap<String, hcl::Expression>,
+) -> Vec<String> {
+    use hcl::Expression as E;
+    let mut out: Vec<String> = match expr {
+        E::Array(items) => items.iter().flat_map(|e| tf_values(e, locals)).collect(),
+        E::String(s) => vec![references_out(s)],
+        E::Bool(b) => vec![b.to_string()],
+        E::Number(n) => vec![n.to_string()],
+        E::TemplateExpr(t) => vec![references_out(&t.to_string())],
+        other => {
+            let text = other.to_string();
+            match text
+                .strip_prefix("local.")
+                .and_then(|name| locals.get(name))
+            {
+                Some(value) => tf_values(value, locals),
+                None => vec!["<ref>".into()],
+            }
+        }
+    };
+    out.sort();
+    out
+}
+
+fn tf_statements(main_tf: &str) -> Vec<Statement> {
+    let body: hcl::Body = hcl::from_str(main_tf).expect("hcl");
+    let mut locals = std::collections::BTreeMap::new();
+    for block in body.blocks().filter(|b| b.identifier() == "locals") {
+        for a in block.body().attributes() {
+            locals.insert(a.key().to_string(), a.expr().clone());
+        }
+    }
+    let get = |b: &hcl::Body, key: &str| -> Vec<String> {
+        b.attributes()
+            .find(|a| a.key() == key)
+            .map(|a| tf_values(a.expr(), &locals))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for doc in body
+        .blocks()
+        .filter(|b| b.identifier() == "data" && b.labels()[0].as_str() == "aws_iam_policy_document")
+    {
+        for s in doc
+            .body()
+            .blocks()
+            .filter(|b| b.identifier() == "statement")
+        {
+            let sb = s.body();
+            let mut principals: Vec<(String, Vec<String>)> = sb
+                .blocks()
+                .filter(|b| b.identifier() == "principals")
+                .map(|p| (get(p.body(), "type").concat(), get(p.body(), "identifiers")))
+                .collect();
+            principals.sort();
+            let mut conditions: Vec<(String, String, Vec<String>)> = sb
+                .blocks()
+                .filter(|b| b.identifier() == "condition")
+                .map(|c| {
+                    (
+                        get(c.body(), "test").concat(),
+                        get(c.body(), "variable").concat(),
+                        get(c.body(), "values"),
+                    )
+                })
+                .collect();
+            conditions.sort();
+            let effect = get(sb, "effect").concat();
+            out.push(Statement {
+                sid: get(sb, "sid").concat(),
+                effect: if effect.is_empty() {
+                    "Allow".into()
+                } else {
+                    effect
+                },
+                actions: get(sb, "actions"),
+                resources: get(sb, "resources"),
+                principals,
+                conditions,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn policy_statements_are_the_same_in_both_flavours() {
+    let files = both_flavours("examples/multi-region.yaml");
+    for (cfn, tf) in [(
+        "cloudformation/log-archive/log-archive.yaml",
+        "terraform/log-archive/main.tf",
+    )] {
+        let cfn_side = cfn_statements(&text(&files, cfn));
+        let tf_side = tf_statements(&text(&files, tf));
+        assert!(!cfn_side.is_empty(), "{cfn}: no statements");
+        for (c, t) in cfn_side.iter().zip(&tf_side) {
+            assert_eq!(c, t, "{cfn} and {tf} differ");
+        }
+        assert_eq!(
+            cfn_side.len(),
+            tf_side.len(),
+            "{cfn} and {tf}: statement counts"
+        );
+        println!("{cfn} = {tf}: {} statements", cfn_side.len());
+    }
+
+    // The comparison sees a changed action, resource, principal or condition.
+    let original = text(&files, "terraform/log-archive/main.tf");
+    let cfn_side = cfn_statements(&text(&files, "cloudformation/log-archive/log-archive.yaml"));
+    assert_eq!(cfn_side, tf_statements(&original));
+    for (from, to) in [
+        ("\"s3:GetBucketLocation\"", "\"s3:GetBucketAcl\""),
+        ("/AWSLogs/*/Config/*", "/AWSLogs/*"),
+        ("\"guardduty.amazonaws.com\"", "\"events.amazonaws.com\""),
+        ("\"aws:SourceOrgID\"", "\"aws:SourceAccount\""),
+    ] {
+        assert!(original.contains(from), "{from}");
+        let changed = tf_statements(&original.replacen(from, to, 1));
+        assert_ne!(
+            cfn_side, changed,
+            "a change from {from} to {to} goes unnoticed"
+        );
+    }
 }
