@@ -64,6 +64,15 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         &org.home_region,
         "the central log bucket and its key",
     );
+    if lz.logging.organization_trail {
+        push(
+            "organization-trail",
+            "organization-trail",
+            MANAGEMENT,
+            &org.home_region,
+            "the organization trail, writing to the log archive",
+        );
+    }
     let security = lz
         .holders
         .security

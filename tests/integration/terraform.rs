@@ -529,3 +529,38 @@ fn policy_statements_are_the_same_in_both_flavours() {
         );
     }
 }
+
+#[test]
+fn the_organization_trail_has_the_same_settings_in_both_flavours() {
+    let files = both_flavours("examples/ecs-linear.yaml");
+    let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+        &files,
+        "cloudformation/log-archive/organization-trail.yaml",
+    ))
+    .expect("yaml");
+    let trail = &cfn["Resources"]["OrganizationTrail"]["Properties"];
+    let tf: hcl::Body =
+        hcl::from_str(&text(&files, "terraform/organization-trail/main.tf")).expect("hcl");
+    let block = blocks(&tf, "aws_cloudtrail").next().expect("a trail");
+    assert_eq!(
+        attr(block, "name"),
+        trail["TrailName"].as_str().expect("name")
+    );
+    for (tf_key, cfn_key) in [
+        ("enable_logging", "IsLogging"),
+        ("is_organization_trail", "IsOrganizationTrail"),
+        ("is_multi_region_trail", "IsMultiRegionTrail"),
+        (
+            "include_global_service_events",
+            "IncludeGlobalServiceEvents",
+        ),
+        ("enable_log_file_validation", "EnableLogFileValidation"),
+    ] {
+        assert_eq!(
+            attr(block, tf_key),
+            trail[cfn_key].as_bool().expect(cfn_key).to_string(),
+            "{tf_key}"
+        );
+    }
+    assert!(attr(block, "kms_key_id").contains("log_key_arn"));
+}
