@@ -111,9 +111,15 @@ fn the_state_backend_is_encrypted_versioned_tls_only_and_locked_as_chosen() {
     assert!(!text(&lockfile, "terraform/bootstrap/outputs.tf").contains("lock_table"));
 }
 
+/// `preset:NAME` or an answers file, rendered in both flavours.
 fn both_flavours(config: &str) -> Vec<RenderedFile> {
+    let (preset, config) = match config.strip_prefix("preset:") {
+        Some(name) => (Some(name.to_string()), None),
+        None => (None, Some(config.into())),
+    };
     let sources = Sources {
-        config: Some(config.into()),
+        preset,
+        config,
         sets: vec![
             "organization.iac=both".into(),
             "terraform.state_locking=lockfile".into(),
@@ -490,28 +496,63 @@ fn tf_statements(main_tf: &str) -> Vec<Statement> {
     out
 }
 
+/// Each CloudFormation template beside the Terraform files that mirror it.
+fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
+    let module = "terraform/modules/artifact-store/main.tf";
+    let mut pairs = vec![(
+        "cloudformation/log-archive/log-archive.yaml".to_string(),
+        vec!["terraform/log-archive/main.tf"],
+    )];
+    for f in files.iter().filter(|f| {
+        f.path.starts_with("cloudformation/artifact/artifact-") && f.path.ends_with(".yaml")
+    }) {
+        // The home region's store comes with the image repository.
+        let home = String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository");
+        let tf = if home {
+            vec![module, "terraform/artifact/main.tf"]
+        } else {
+            vec![module]
+        };
+        pairs.push((f.path.clone(), tf));
+    }
+    pairs
+}
+
 #[test]
 fn policy_statements_are_the_same_in_both_flavours() {
-    let files = both_flavours("examples/multi-region.yaml");
-    for (cfn, tf) in [(
-        "cloudformation/log-archive/log-archive.yaml",
-        "terraform/log-archive/main.tf",
-    )] {
-        let cfn_side = cfn_statements(&text(&files, cfn));
-        let tf_side = tf_statements(&text(&files, tf));
-        assert!(!cfn_side.is_empty(), "{cfn}: no statements");
-        for (c, t) in cfn_side.iter().zip(&tf_side) {
-            assert_eq!(c, t, "{cfn} and {tf} differ");
+    // The standard preset's layout on ECS in two regions, an EC2 and a
+    // Lambda example.
+    for config in [
+        "preset:standard",
+        "examples/multi-region.yaml",
+        "examples/ec2-blue-green.yaml",
+        "examples/lambda-canary.yaml",
+    ] {
+        let files = both_flavours(config);
+        for (cfn, tf) in parity_pairs(&files) {
+            let tf_text: String = tf
+                .iter()
+                .map(|p| text(&files, p))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let tf = tf.join(" + ");
+            let cfn_side = cfn_statements(&text(&files, &cfn));
+            let tf_side = tf_statements(&tf_text);
+            assert!(!cfn_side.is_empty(), "{config}: {cfn}: no statements");
+            for (c, t) in cfn_side.iter().zip(&tf_side) {
+                assert_eq!(c, t, "{config}: {cfn} and {tf} differ");
+            }
+            assert_eq!(
+                cfn_side.len(),
+                tf_side.len(),
+                "{config}: {cfn} and {tf}: statement counts"
+            );
+            println!("{config}: {cfn} = {tf}: {} statements", cfn_side.len());
         }
-        assert_eq!(
-            cfn_side.len(),
-            tf_side.len(),
-            "{cfn} and {tf}: statement counts"
-        );
-        println!("{cfn} = {tf}: {} statements", cfn_side.len());
     }
 
     // The comparison sees a changed action, resource, principal or condition.
+    let files = both_flavours("examples/multi-region.yaml");
     let original = text(&files, "terraform/log-archive/main.tf");
     let cfn_side = cfn_statements(&text(&files, "cloudformation/log-archive/log-archive.yaml"));
     assert_eq!(cfn_side, tf_statements(&original));
