@@ -198,7 +198,7 @@ fn scan(line: &str) -> Scan {
                     || (!name.is_empty()
                         && name
                             .chars()
-                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-'));
+                            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.')));
                 if !operator && s.assign.is_none() && is_name && s.delta == 0 {
                     s.assign = Some(i);
                 }
@@ -269,6 +269,15 @@ mod tests {
         assert_eq!(
             format(text),
             "value = {\n  \"log-archive\" = 1\n  \"dev\"         = 2\n}\n"
+        );
+    }
+
+    #[test]
+    fn provider_map_keys_with_a_dot_align_too() {
+        let text = "providers = {\naws = aws\naws.management = aws.management_us_east_1\n}\n";
+        assert_eq!(
+            format(text),
+            "providers = {\n  aws            = aws\n  aws.management = aws.management_us_east_1\n}\n"
         );
     }
 

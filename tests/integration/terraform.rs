@@ -503,15 +503,35 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
         "cloudformation/log-archive/log-archive.yaml".to_string(),
         vec!["terraform/log-archive/main.tf"],
     )];
+    let mut home = String::new();
     for f in files.iter().filter(|f| {
         f.path.starts_with("cloudformation/artifact/artifact-") && f.path.ends_with(".yaml")
     }) {
         // The home region's store comes with the image repository.
-        let home = String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository");
-        let tf = if home {
+        let is_home = String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository");
+        if is_home {
+            home = f
+                .path
+                .trim_start_matches("cloudformation/artifact/artifact-")
+                .trim_end_matches(".yaml")
+                .to_string();
+        }
+        let tf = if is_home {
             vec![module, "terraform/artifact/main.tf"]
         } else {
             vec![module]
+        };
+        pairs.push((f.path.clone(), tf));
+    }
+    let security = "terraform/modules/security-region/main.tf";
+    for f in files.iter().filter(|f| {
+        f.path.starts_with("cloudformation/security/security-") && f.path.ends_with(".yaml")
+    }) {
+        // The home region adds the aggregator and the Slack channel.
+        let tf = if f.path.ends_with(&format!("-{home}.yaml")) {
+            vec![security, "terraform/security/main.tf"]
+        } else {
+            vec![security]
         };
         pairs.push((f.path.clone(), tf));
     }
