@@ -398,6 +398,12 @@ fn cfn_statements(template: &str) -> Vec<Statement> {
             }
             serde_yaml::Value::Sequence(items) => items.iter().for_each(|c| walk(c, out)),
             serde_yaml::Value::Tagged(t) => walk(&t.value, out),
+            // A policy given as a JSON string (a log destination's).
+            serde_yaml::Value::String(text) if text.trim_start().starts_with('{') => {
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+                    walk(&serde_yaml::to_value(json).expect("json as yaml"), out);
+                }
+            }
             _ => {}
         }
     }
@@ -522,6 +528,14 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
             vec![module]
         };
         pairs.push((f.path.clone(), tf));
+    }
+    let destination = "terraform/modules/log-destination/main.tf";
+    for f in files.iter().filter(|f| {
+        f.path
+            .starts_with("cloudformation/log-archive/log-destination-")
+            && f.path.ends_with(".yaml")
+    }) {
+        pairs.push((f.path.clone(), vec![destination]));
     }
     let security = "terraform/modules/security-region/main.tf";
     for f in files.iter().filter(|f| {
