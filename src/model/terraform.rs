@@ -10,6 +10,9 @@ pub struct TerraformRoot {
     /// `organization`, `log-archive`, `security`, `artifact`, `tooling`, or
     /// the workload account's name.
     pub name: String,
+    /// What it holds: `organization`, `organization-trail`, `baseline`,
+    /// `log-archive`, `security`, `artifact`, `tooling` or `workload`.
+    pub kind: String,
     /// `terraform/organization`, `terraform/workloads/dev`.
     pub folder: String,
     /// The account it manages: an account name, or `management`.
@@ -31,26 +34,29 @@ pub struct TerraformRoot {
 pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     let org = &lz.organization;
     let mut roots = Vec::new();
-    let mut push = |name: &str, folder: &str, account: &str, region: &str, description: &str| {
-        let found = lz.account(account);
-        let depth = folder.matches('/').count();
-        roots.push(TerraformRoot {
-            name: name.to_string(),
-            folder: format!("terraform/{folder}"),
-            account: account.to_string(),
-            account_id: if account == MANAGEMENT {
-                org.management_account_id.clone()
-            } else {
-                found.and_then(|a| a.id.clone())
-            },
-            management: account == MANAGEMENT,
-            region: region.to_string(),
-            state_key: format!("{account}/{region}/{name}/terraform.tfstate"),
-            up: "../".repeat(depth + 1),
-            description: description.to_string(),
-        });
-    };
+    let mut push =
+        |kind: &str, name: &str, folder: &str, account: &str, region: &str, description: &str| {
+            let found = lz.account(account);
+            let depth = folder.matches('/').count();
+            roots.push(TerraformRoot {
+                kind: kind.to_string(),
+                name: name.to_string(),
+                folder: format!("terraform/{folder}"),
+                account: account.to_string(),
+                account_id: if account == MANAGEMENT {
+                    org.management_account_id.clone()
+                } else {
+                    found.and_then(|a| a.id.clone())
+                },
+                management: account == MANAGEMENT,
+                region: region.to_string(),
+                state_key: format!("{account}/{region}/{name}/terraform.tfstate"),
+                up: "../".repeat(depth + 1),
+                description: description.to_string(),
+            });
+        };
     push(
+        "organization",
         "organization",
         "organization",
         MANAGEMENT,
@@ -58,6 +64,7 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         "the OUs, the member accounts and the guardrail SCPs",
     );
     push(
+        "log-archive",
         "log-archive",
         "log-archive",
         &lz.holders.log_archive,
@@ -68,9 +75,24 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         push(
             "organization-trail",
             "organization-trail",
+            "organization-trail",
             MANAGEMENT,
             &org.home_region,
             "the organization trail, writing to the log archive",
+        );
+    }
+    // Every account's baseline (AWS Config, the drift reader), the management
+    // account's first.
+    let mut baselines = vec![MANAGEMENT.to_string()];
+    baselines.extend(lz.accounts.iter().map(|a| a.name.clone()));
+    for account in &baselines {
+        push(
+            "baseline",
+            &format!("baseline-{account}"),
+            &format!("baseline/{account}"),
+            account,
+            &org.home_region,
+            "the account's baseline: AWS Config and the drift reader role, in every region",
         );
     }
     let security = lz
@@ -81,11 +103,13 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     push(
         "security",
         "security",
+        "security",
         &security,
         &org.home_region,
         "the security services, administered for the organization",
     );
     push(
+        "artifact",
         "artifact",
         "artifact",
         &lz.holders.artifact,
@@ -95,12 +119,14 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     push(
         "tooling",
         "tooling",
+        "tooling",
         &lz.holders.tooling,
         &org.home_region,
         "the pipeline, its build, drift detection and notifications",
     );
     for workload in lz.accounts.iter().filter(|a| a.workload) {
         push(
+            "workload",
             &workload.name,
             &format!("workloads/{}", workload.name),
             &workload.name,

@@ -21,8 +21,6 @@
 struct Scan {
     /// Brackets it opens minus those it closes (outside strings/comments).
     delta: i32,
-    /// Closing brackets before any other code, which outdent the line itself.
-    leading_closers: i32,
     /// Byte offset of the attribute's `=` (not `==`, `=>`, `<=`...), when
     /// the line is `name = value` at its own level.
     assign: Option<usize>,
@@ -35,7 +33,10 @@ struct Scan {
 /// Returns `text` in canonical layout.
 pub fn format(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
-    let mut depth: i32 = 0;
+    // As terraform fmt counts: a line that opens brackets on balance indents
+    // what follows by one level, however many it opened; a line that closes
+    // them on balance returns to the level where they were opened.
+    let mut indents: Vec<i32> = Vec::new();
     let mut heredoc_end: Option<String> = None;
     // (index in `out`, name end, assign offset) of the current run.
     let mut run: Vec<(usize, usize)> = Vec::new();
@@ -72,9 +73,8 @@ pub fn format(text: &str) -> String {
             continue;
         }
         let scan = scan(line);
-        let level = (depth - scan.leading_closers).max(0);
-        let indented = format!("{}{}", "  ".repeat(level as usize), line);
-        depth = (depth + scan.delta).max(0);
+        let level = indent_for(&mut indents, scan.delta);
+        let indented = format!("{}{}", "  ".repeat(level), line);
 
         let single_line_attribute = scan.assign.is_some() && scan.delta == 0 && !scan.heredoc;
         let same_level = run
@@ -85,7 +85,7 @@ pub fn format(text: &str) -> String {
         }
         out.push(indented);
         if single_line_attribute {
-            let eq = scan.assign.unwrap_or_default() + 2 * level as usize;
+            let eq = scan.assign.unwrap_or_default() + 2 * level;
             run.push((out.len() - 1, eq));
         }
         if scan.heredoc {
@@ -99,6 +99,33 @@ pub fn format(text: &str) -> String {
     let mut text = out.join("\n");
     text.push('\n');
     text
+}
+
+/// The indentation level of a line whose brackets change by `delta`, and
+/// the stack of open levels after it.
+fn indent_for(indents: &mut Vec<i32>, delta: i32) -> usize {
+    match delta {
+        d if d > 0 => {
+            let level = indents.len();
+            indents.push(d);
+            level
+        }
+        d if d < 0 => {
+            let mut closed = -d;
+            while closed > 0 {
+                let Some(top) = indents.last_mut() else { break };
+                if closed >= *top {
+                    closed -= *top;
+                    indents.pop();
+                } else {
+                    *top -= closed;
+                    closed = 0;
+                }
+            }
+            indents.len()
+        }
+        _ => indents.len(),
+    }
 }
 
 fn indentation(line: &str) -> usize {
@@ -123,7 +150,6 @@ fn scan(line: &str) -> Scan {
     }
     let bytes = line.as_bytes();
     let mut i = 0;
-    let mut code_seen = false;
     // Inside strings: `s` a string, `t` a `${...}` template in one, `b` a
     // brace inside a template. Code in templates may hold strings again.
     let mut stack: Vec<u8> = Vec::new();
@@ -160,25 +186,13 @@ fn scan(line: &str) -> Scan {
             None => {}
         }
         match c {
-            b'"' => {
-                stack.push(b's');
-                code_seen = true;
-            }
+            b'"' => stack.push(b's'),
             b'#' => break,
             b'/' if bytes.get(i + 1) == Some(&b'/') => break,
-            b'{' | b'[' | b'(' => {
-                s.delta += 1;
-                code_seen = true;
-            }
-            b'}' | b']' | b')' => {
-                s.delta -= 1;
-                if !code_seen {
-                    s.leading_closers += 1;
-                }
-            }
+            b'{' | b'[' | b'(' => s.delta += 1,
+            b'}' | b']' | b')' => s.delta -= 1,
             b'<' if bytes.get(i + 1) == Some(&b'<') => {
                 s.heredoc = heredoc_tag(&line[i..]).is_some();
-                code_seen = true;
                 i += 1;
             }
             b'=' => {
@@ -202,10 +216,8 @@ fn scan(line: &str) -> Scan {
                 if !operator && s.assign.is_none() && is_name && s.delta == 0 {
                     s.assign = Some(i);
                 }
-                code_seen = true;
             }
-            b' ' | b'\t' => {}
-            _ => code_seen = true,
+            _ => {}
         }
         i += 1;
     }
@@ -278,6 +290,15 @@ mod tests {
         assert_eq!(
             format(text),
             "providers = {\n  aws            = aws\n  aws.management = aws.management_us_east_1\n}\n"
+        );
+    }
+
+    #[test]
+    fn several_brackets_opened_on_one_line_indent_once() {
+        let text = "policy = jsonencode({\nrules = [{\nrulePriority = 1\n}]\n})\n";
+        assert_eq!(
+            format(text),
+            "policy = jsonencode({\n  rules = [{\n    rulePriority = 1\n  }]\n})\n"
         );
     }
 

@@ -74,7 +74,8 @@ struct Entry {
     path: Option<String>,
     #[serde(default)]
     each: Each,
-    /// With `each: stack`: only stacks of this kind.
+    /// With `each: stack`: only stacks of this kind; with `each: root`, only
+    /// Terraform root modules of this kind.
     #[serde(default)]
     stack: Option<String>,
     #[serde(default)]
@@ -285,6 +286,7 @@ impl Blueprints {
                 Each::Root => lz
                     .terraform_roots
                     .iter()
+                    .filter(|r| entry.stack.as_deref().is_none_or(|k| r.kind == k))
                     .map(|root| Context {
                         root: Some(root),
                         account: lz.account(&root.account),

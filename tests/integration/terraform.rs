@@ -529,6 +529,10 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
         };
         pairs.push((f.path.clone(), tf));
     }
+    pairs.push((
+        "cloudformation/baseline/baseline.yaml".to_string(),
+        vec!["terraform/modules/baseline/main.tf"],
+    ));
     let destination = "terraform/modules/log-destination/main.tf";
     for f in files.iter().filter(|f| {
         f.path
