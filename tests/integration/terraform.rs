@@ -33,23 +33,36 @@ fn text(files: &[RenderedFile], path: &str) -> String {
 
 #[test]
 fn every_tf_file_parses_and_is_canonically_formatted() {
-    for locking in ["dynamodb", "lockfile"] {
-        let files = terraform_files(&[&format!("terraform.state_locking={locking}")]);
-        assert!(files.len() >= 3, "{locking}: {} .tf files", files.len());
+    let mut sets: Vec<(String, Vec<RenderedFile>)> = ["dynamodb", "lockfile"]
+        .iter()
+        .map(|locking| {
+            let files = terraform_files(&[&format!("terraform.state_locking={locking}")]);
+            (format!("standard-{locking}"), files)
+        })
+        .collect();
+    for example in ["multi-region", "ec2-blue-green", "lambda-canary"] {
+        let files = both_flavours(&format!("examples/{example}.yaml"))
+            .into_iter()
+            .filter(|f| f.path.ends_with(".tf"))
+            .collect();
+        sets.push((example.to_string(), files));
+    }
+    for (name, files) in sets {
+        assert!(files.len() >= 3, "{name}: {} .tf files", files.len());
         for file in &files {
             let body = String::from_utf8(file.bytes.clone()).expect("utf-8");
             if let Err(e) = hcl::parse(&body) {
-                panic!("{}: does not parse: {e}", file.path);
+                panic!("{name}: {}: does not parse: {e}", file.path);
             }
             assert_eq!(
                 hcl_fmt::departures(&body),
                 Vec::<String>::new(),
-                "{}",
+                "{name}: {}",
                 file.path
             );
             // .ci/validate-generated runs checkov over what this writes.
             if let Some(dir) = std::env::var_os("LZGEN_TERRAFORM_OUT") {
-                let path = std::path::Path::new(&dir).join(locking).join(&file.path);
+                let path = std::path::Path::new(&dir).join(&name).join(&file.path);
                 std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
                 std::fs::write(&path, &file.bytes).expect("write");
             }
@@ -503,11 +516,11 @@ fn tf_statements(main_tf: &str) -> Vec<Statement> {
 }
 
 /// Each CloudFormation template beside the Terraform files that mirror it.
-fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
+fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
     let module = "terraform/modules/artifact-store/main.tf";
     let mut pairs = vec![(
         "cloudformation/log-archive/log-archive.yaml".to_string(),
-        vec!["terraform/log-archive/main.tf"],
+        vec!["terraform/log-archive/main.tf".to_string()],
     )];
     let mut home = String::new();
     for f in files.iter().filter(|f| {
@@ -523,15 +536,27 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
                 .to_string();
         }
         let tf = if is_home {
-            vec![module, "terraform/artifact/main.tf"]
+            vec![module.to_string(), "terraform/artifact/main.tf".to_string()]
         } else {
-            vec![module]
+            vec![module.to_string()]
         };
         pairs.push((f.path.clone(), tf));
     }
+    for f in files.iter().filter(|f| {
+        f.path.starts_with("cloudformation/workloads/") && f.path.ends_with("/roles.yaml")
+    }) {
+        let account = f
+            .path
+            .trim_start_matches("cloudformation/workloads/")
+            .trim_end_matches("/roles.yaml");
+        pairs.push((
+            f.path.clone(),
+            vec![format!("terraform/workloads/{account}/roles.tf")],
+        ));
+    }
     pairs.push((
         "cloudformation/baseline/baseline.yaml".to_string(),
-        vec!["terraform/modules/baseline/main.tf"],
+        vec!["terraform/modules/baseline/main.tf".to_string()],
     ));
     let destination = "terraform/modules/log-destination/main.tf";
     for f in files.iter().filter(|f| {
@@ -539,7 +564,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
             .starts_with("cloudformation/log-archive/log-destination-")
             && f.path.ends_with(".yaml")
     }) {
-        pairs.push((f.path.clone(), vec![destination]));
+        pairs.push((f.path.clone(), vec![destination.to_string()]));
     }
     let security = "terraform/modules/security-region/main.tf";
     for f in files.iter().filter(|f| {
@@ -547,9 +572,12 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<&'static str>)> {
     }) {
         // The home region adds the aggregator and the Slack channel.
         let tf = if f.path.ends_with(&format!("-{home}.yaml")) {
-            vec![security, "terraform/security/main.tf"]
+            vec![
+                security.to_string(),
+                "terraform/security/main.tf".to_string(),
+            ]
         } else {
-            vec![security]
+            vec![security.to_string()]
         };
         pairs.push((f.path.clone(), tf));
     }
