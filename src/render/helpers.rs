@@ -16,6 +16,7 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("md", Box::new(quote_with(md)));
     hb.register_helper("mermaid", Box::new(quote_with(mermaid)));
     hb.register_helper("snake", Box::new(quote_with(snake)));
+    hb.register_helper("lower", Box::new(quote_with(lower)));
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("concat", Box::new(concat_helper));
     hb.register_helper("add", Box::new(add_helper));
@@ -123,6 +124,11 @@ pub fn hcl(v: &Value) -> String {
             .replace("%{", "%%{"),
         other => json(other),
     }
+}
+
+/// The text in lower case: `Blue` becomes `blue`.
+pub fn lower(v: &Value) -> String {
+    plain(v).to_lowercase()
 }
 
 /// A Terraform name: `OuWorkloadsProd` and `deny-root-user` become

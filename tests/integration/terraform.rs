@@ -554,6 +554,23 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
             vec![format!("terraform/workloads/{account}/roles.tf")],
         ));
     }
+    // The application's targets, where the compute's module is built.
+    for f in files.iter().filter(|f| {
+        f.path.starts_with("cloudformation/workloads/")
+            && f.path.contains("/target-")
+            && f.path.ends_with(".yaml")
+    }) {
+        let ecs = "terraform/modules/target-ecs/main.tf";
+        if files.iter().any(|t| t.path == ecs) {
+            pairs.push((
+                f.path.clone(),
+                vec![
+                    ecs.to_string(),
+                    "terraform/modules/network/main.tf".to_string(),
+                ],
+            ));
+        }
+    }
     pairs.push((
         "cloudformation/baseline/baseline.yaml".to_string(),
         vec!["terraform/modules/baseline/main.tf".to_string()],
@@ -670,4 +687,63 @@ fn the_organization_trail_has_the_same_settings_in_both_flavours() {
         );
     }
     assert!(attr(block, "kms_key_id").contains("log_key_arn"));
+}
+
+#[test]
+fn ecs_alarms_and_deployment_settings_are_the_same_in_both_flavours() {
+    let files = both_flavours("preset:standard");
+    let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+        &files,
+        "cloudformation/workloads/dev/target-us-east-1.yaml",
+    ))
+    .expect("yaml");
+    let tf: hcl::Body =
+        hcl::from_str(&text(&files, "terraform/modules/target-ecs/main.tf")).expect("hcl");
+    let resources = cfn["Resources"].as_mapping().expect("resources");
+    let mut cfn_alarms: Vec<(String, String, String)> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|r| {
+            let p = &r["Properties"];
+            (
+                p["AlarmName"].as_str().expect("name").to_string(),
+                serde_yaml::to_string(&p["Threshold"])
+                    .expect("t")
+                    .trim()
+                    .to_string(),
+                serde_yaml::to_string(&p["EvaluationPeriods"])
+                    .expect("e")
+                    .trim()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let mut tf_alarms: Vec<(String, String, String)> = blocks(&tf, "aws_cloudwatch_metric_alarm")
+        .map(|b| {
+            (
+                attr(b, "alarm_name"),
+                attr(b, "threshold"),
+                attr(b, "evaluation_periods"),
+            )
+        })
+        .collect();
+    cfn_alarms.sort();
+    tf_alarms.sort();
+    assert_eq!(cfn_alarms.len(), 4);
+    assert_eq!(cfn_alarms, tf_alarms);
+
+    let group = blocks(&tf, "aws_codedeploy_deployment_group")
+        .next()
+        .expect("a group");
+    let cfn_group = &resources["DeploymentGroup"]["Properties"];
+    assert_eq!(
+        attr(group, "deployment_group_name"),
+        cfn_group["DeploymentGroupName"].as_str().expect("n")
+    );
+    assert_eq!(
+        attr(group, "deployment_config_name"),
+        cfn_group["DeploymentConfigName"]
+            .as_str()
+            .expect("a predefined config for blue/green")
+    );
 }
