@@ -560,15 +560,19 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
             && f.path.contains("/target-")
             && f.path.ends_with(".yaml")
     }) {
-        let ecs = "terraform/modules/target-ecs/main.tf";
-        if files.iter().any(|t| t.path == ecs) {
-            pairs.push((
-                f.path.clone(),
-                vec![
-                    ecs.to_string(),
-                    "terraform/modules/network/main.tf".to_string(),
-                ],
-            ));
+        for module in [
+            "terraform/modules/target-ecs/main.tf",
+            "terraform/modules/target-ec2/main.tf",
+        ] {
+            if files.iter().any(|t| t.path == module) {
+                pairs.push((
+                    f.path.clone(),
+                    vec![
+                        module.to_string(),
+                        "terraform/modules/network/main.tf".to_string(),
+                    ],
+                ));
+            }
         }
     }
     pairs.push((
