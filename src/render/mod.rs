@@ -440,9 +440,21 @@ mod tests {
             .find(|p| p.name == "standard")
             .map(|p| p.yaml.replace("iac: cloudformation", "iac: both"))
             .unwrap_or_default();
+        let lockfile = "\nterraform:\n  state_locking: lockfile\n";
+        let ec2_both = include_str!("../../examples/ec2-blue-green.yaml")
+            .replace("iac: cloudformation", "iac: both")
+            + lockfile;
+        let lambda_both = include_str!("../../examples/lambda-canary.yaml")
+            .replace("iac: cloudformation", "iac: both")
+            + lockfile;
         texts
             .into_iter()
-            .chain([python_lambda.as_str(), both.as_str()])
+            .chain([
+                python_lambda.as_str(),
+                both.as_str(),
+                ec2_both.as_str(),
+                lambda_both.as_str(),
+            ])
             .map(|text| {
                 let answers: Answers = serde_yaml::from_str(text).expect("answers");
                 crate::model::build(&answers).expect("valid").0
