@@ -563,6 +563,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
         for module in [
             "terraform/modules/target-ecs/main.tf",
             "terraform/modules/target-ec2/main.tf",
+            "terraform/modules/target-lambda/main.tf",
         ] {
             if files.iter().any(|t| t.path == module) {
                 pairs.push((
