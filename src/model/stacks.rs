@@ -214,32 +214,7 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     }
     stacks.push(log);
 
-    if lz.logging.organization_trail {
-        let mut trail = stack(
-            StackKind::OrganizationTrail,
-            "log-archive",
-            "organization-trail",
-            format!("{name}-organization-trail"),
-            MANAGEMENT,
-            &management_id,
-            &org.home_region,
-        );
-        trail.description = "the organization CloudTrail, writing to the log-archive bucket".into();
-        trail.parameters = vec![
-            Parameter {
-                key: "LogBucketName".into(),
-                value: placeholder("LOG_ARCHIVE_BUCKET"),
-                account: None,
-            },
-            Parameter {
-                key: "LogKeyArn".into(),
-                value: placeholder("LOG_ARCHIVE_KEY_ARN"),
-                account: None,
-            },
-        ];
-        stacks.push(trail);
-    }
-
+    // The central log bucket and its key, as every stack that writes there takes them.
     let log_params = vec![
         Parameter {
             key: "LogBucketName".into(),
@@ -252,6 +227,22 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             account: None,
         },
     ];
+
+    if lz.logging.organization_trail {
+        let mut trail = stack(
+            StackKind::OrganizationTrail,
+            "log-archive",
+            "organization-trail",
+            format!("{name}-organization-trail"),
+            MANAGEMENT,
+            &management_id,
+            &org.home_region,
+        );
+        trail.description = "the organization CloudTrail, writing to the log-archive bucket".into();
+        trail.parameters = log_params.clone();
+        stacks.push(trail);
+    }
+
     // Accounts whose log groups send to the central destination.
     let log_sources: Vec<&Account> = lz
         .accounts

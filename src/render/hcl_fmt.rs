@@ -24,8 +24,6 @@ struct Scan {
     /// Byte offset of the attribute's `=` (not `==`, `=>`, `<=`...), when
     /// the line is `name = value` at its own level.
     assign: Option<usize>,
-    /// The line is only a comment.
-    comment: bool,
     /// The line opens a heredoc; the tag that ends it follows.
     heredoc: bool,
 }
@@ -141,11 +139,9 @@ fn heredoc_tag(line: &str) -> Option<String> {
 }
 
 fn scan(line: &str) -> Scan {
-    let mut s = Scan {
-        comment: line.starts_with('#') || line.starts_with("//") || line.starts_with("/*"),
-        ..Scan::default()
-    };
-    if s.comment {
+    let mut s = Scan::default();
+    // A comment line opens nothing and assigns nothing.
+    if line.starts_with('#') || line.starts_with("//") || line.starts_with("/*") {
         return s;
     }
     let bytes = line.as_bytes();

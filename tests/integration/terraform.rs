@@ -6,18 +6,30 @@
 use lzgen::config::Sources;
 use lzgen::render::{Blueprints, RenderedFile, hcl_fmt};
 
-fn terraform_files(sets: &[&str]) -> Vec<RenderedFile> {
-    let mut all = vec!["organization.iac=terraform".to_string()];
-    all.extend(sets.iter().map(ToString::to_string));
+/// Renders `preset:NAME` or an answers file with `sets`, through the
+/// blueprints directly (lzgen new refuses Terraform for now).
+fn rendered(source: &str, sets: &[&str]) -> Vec<RenderedFile> {
+    let (preset, config) = match source.strip_prefix("preset:") {
+        Some(name) => (Some(name.to_string()), None),
+        None => (None, Some(source.into())),
+    };
     let sources = Sources {
-        preset: Some("standard".into()),
-        sets: all,
+        preset,
+        config,
+        sets: sets.iter().map(ToString::to_string).collect(),
         ..Sources::default()
     };
     let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
     Blueprints::embedded()
         .render(&resolved.zone)
         .expect("renders")
+}
+
+/// The standard preset's `.tf` files, in the Terraform flavour.
+fn terraform_files(sets: &[&str]) -> Vec<RenderedFile> {
+    let mut all = vec!["organization.iac=terraform"];
+    all.extend_from_slice(sets);
+    rendered("preset:standard", &all)
         .into_iter()
         .filter(|f| f.path.ends_with(".tf"))
         .collect()
@@ -125,24 +137,19 @@ fn the_state_backend_is_encrypted_versioned_tls_only_and_locked_as_chosen() {
 }
 
 /// `preset:NAME` or an answers file, rendered in both flavours.
-fn both_flavours(config: &str) -> Vec<RenderedFile> {
-    let (preset, config) = match config.strip_prefix("preset:") {
-        Some(name) => (Some(name.to_string()), None),
-        None => (None, Some(config.into())),
-    };
-    let sources = Sources {
-        preset,
-        config,
-        sets: vec![
-            "organization.iac=both".into(),
-            "terraform.state_locking=lockfile".into(),
-        ],
-        ..Sources::default()
-    };
-    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    Blueprints::embedded()
-        .render(&resolved.zone)
-        .expect("renders")
+fn both_flavours(source: &str) -> Vec<RenderedFile> {
+    rendered(
+        source,
+        &["organization.iac=both", "terraform.state_locking=lockfile"],
+    )
+}
+
+/// A CloudFormation template and the Terraform file that mirrors it, parsed.
+fn both_parsed(files: &[RenderedFile], cfn: &str, tf: &str) -> (serde_yaml::Value, hcl::Body) {
+    (
+        serde_yaml::from_str(&text(files, cfn)).expect("yaml"),
+        hcl::from_str(&text(files, tf)).expect("hcl"),
+    )
 }
 
 fn blocks<'a>(body: &'a hcl::Body, kind: &'a str) -> impl Iterator<Item = &'a hcl::Block> + 'a {
@@ -167,13 +174,11 @@ fn the_organization_root_mirrors_the_organization_stack() {
     // The multi-region example adopts an existing account, too.
     for config in ["examples/multi-region.yaml", "examples/ecs-linear.yaml"] {
         let files = both_flavours(config);
-        let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+        let (cfn, tf) = both_parsed(
             &files,
             "cloudformation/organization/organization.yaml",
-        ))
-        .expect("yaml");
-        let tf: hcl::Body =
-            hcl::from_str(&text(&files, "terraform/organization/main.tf")).expect("hcl");
+            "terraform/organization/main.tf",
+        );
         let resources = cfn["Resources"].as_mapping().expect("resources");
         let of_type = |ty: &str| -> Vec<&serde_yaml::Value> {
             resources.values().filter(|r| r["Type"] == ty).collect()
@@ -662,14 +667,12 @@ fn policy_statements_are_the_same_in_both_flavours() {
 #[test]
 fn the_organization_trail_has_the_same_settings_in_both_flavours() {
     let files = both_flavours("examples/ecs-linear.yaml");
-    let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+    let (cfn, tf) = both_parsed(
         &files,
         "cloudformation/log-archive/organization-trail.yaml",
-    ))
-    .expect("yaml");
+        "terraform/organization-trail/main.tf",
+    );
     let trail = &cfn["Resources"]["OrganizationTrail"]["Properties"];
-    let tf: hcl::Body =
-        hcl::from_str(&text(&files, "terraform/organization-trail/main.tf")).expect("hcl");
     let block = blocks(&tf, "aws_cloudtrail").next().expect("a trail");
     assert_eq!(
         attr(block, "name"),
@@ -697,13 +700,11 @@ fn the_organization_trail_has_the_same_settings_in_both_flavours() {
 #[test]
 fn ecs_alarms_and_deployment_settings_are_the_same_in_both_flavours() {
     let files = both_flavours("preset:standard");
-    let cfn: serde_yaml::Value = serde_yaml::from_str(&text(
+    let (cfn, tf) = both_parsed(
         &files,
         "cloudformation/workloads/dev/target-us-east-1.yaml",
-    ))
-    .expect("yaml");
-    let tf: hcl::Body =
-        hcl::from_str(&text(&files, "terraform/modules/target-ecs/main.tf")).expect("hcl");
+        "terraform/modules/target-ecs/main.tf",
+    );
     let resources = cfn["Resources"].as_mapping().expect("resources");
     let mut cfn_alarms: Vec<(String, String, String)> = resources
         .values()
