@@ -73,19 +73,6 @@ pub fn answers_file(answers: &Answers) -> Result<RenderedFile, Error> {
 
 /// Renders and verifies every file of the repo, in memory.
 pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
-    if resolved.zone.organization.iac.terraform() {
-        return Err(Error::invalid(
-            Problem::new(
-                "organization.iac",
-                format!(
-                    "expected `cloudformation`: Terraform output is not in lzgen {} yet, found `{}`",
-                    env!("CARGO_PKG_VERSION"),
-                    if resolved.zone.organization.iac.cloudformation() { "both" } else { "terraform" }
-                ),
-            )
-            .with_hint("use --set organization.iac=cloudformation"),
-        ));
-    }
     let pipeline = &resolved.zone.pipeline;
     if pipeline.deploy.compute == model::Compute::Lambda
         && !["nodejs", "python"].contains(&pipeline.build.runtime.as_str())

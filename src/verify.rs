@@ -52,8 +52,10 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
             _ => {}
         }
     }
-    defects.extend(parameters_match_templates(lz, files));
-    defects.extend(templates_fit_inline(lz, files));
+    if lz.organization.iac.cloudformation() {
+        defects.extend(parameters_match_templates(lz, files));
+        defects.extend(templates_fit_inline(lz, files));
+    }
     defects.extend(policy_invariants(files));
     defects
 }

@@ -81,10 +81,15 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
             "the organization trail, writing to the log archive",
         );
     }
-    // Every account's baseline (AWS Config, the drift reader), the management
-    // account's first.
+    // Every account's AWS Config baseline, the management account's first.
+    // The CloudFormation flavour's baseline also holds the drift reader role;
+    // Terraform finds drift with `terraform plan`, so without Config rules an
+    // account has no baseline root.
     let mut baselines = vec![MANAGEMENT.to_string()];
     baselines.extend(lz.accounts.iter().map(|a| a.name.clone()));
+    if !lz.security.config_rules {
+        baselines.clear();
+    }
     for account in &baselines {
         push(
             "baseline",
@@ -92,7 +97,7 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
             &format!("baseline/{account}"),
             account,
             &org.home_region,
-            "the account's baseline: AWS Config and the drift reader role, in every region",
+            "the account's baseline: AWS Config, its rules and their remediation, in every region",
         );
     }
     let security = lz
@@ -122,7 +127,7 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         "tooling",
         &lz.holders.tooling,
         &org.home_region,
-        "the pipeline, its build, drift detection and notifications",
+        "the pipeline, its build, and the notifications about failures, approvals and alarms",
     );
     for workload in lz.accounts.iter().filter(|a| a.workload) {
         push(

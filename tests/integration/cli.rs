@@ -390,22 +390,28 @@ fn bad_flags_are_usage_errors() {
 }
 
 #[test]
-fn terraform_output_is_refused_clearly_for_now() {
-    let (_tmp, target) = fresh_target();
-    lzgen()
-        .arg("new")
-        .arg(&target)
-        .args(["--yes", "--set", "organization.iac=terraform"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "error: organization.iac: expected `cloudformation`: Terraform output is not in lzgen",
-        ));
-    assert!(!target.exists());
-    lzgen()
-        .args(["validate", "--yes", "--set", "organization.iac=both"])
-        .assert()
-        .success();
+fn iac_chooses_which_trees_are_written() {
+    let tree = |iac: &str| {
+        let (tmp, target) = fresh_target();
+        lzgen()
+            .arg("new")
+            .arg(&target)
+            .args(["--yes", "--set", &format!("organization.iac={iac}")])
+            .assert()
+            .success();
+        let has = |p: &str| target.join(p).exists();
+        let found = (
+            has("cloudformation/tooling/pipeline.yaml"),
+            has("terraform/tooling/main.tf"),
+            has("scripts/deploy.sh"),
+            has("scripts/terraform.sh"),
+        );
+        drop(tmp);
+        found
+    };
+    assert_eq!(tree("cloudformation"), (true, false, true, false));
+    assert_eq!(tree("terraform"), (false, true, false, true));
+    assert_eq!(tree("both"), (true, true, true, true));
 }
 
 #[test]
