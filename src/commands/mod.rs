@@ -115,10 +115,28 @@ fn write_and_report(
         warnings: resolved.warnings.clone(),
         ..Report::default()
     };
+    let iac = resolved.zone.organization.iac;
+    let mut steps =
+        String::from("  less README.md        # what was generated, and the deploy order\n");
+    steps.push_str(if iac.cloudformation() {
+        "  make validate         # cfn-lint, checkov and yamllint over the repo\n"
+    } else {
+        "  make validate         # checkov and yamllint over the repo\n"
+    });
+    if iac.cloudformation() {
+        steps.push_str(
+            "  scripts/deploy.sh     # deploy, with credentials for the management account\n",
+        );
+    }
+    if iac.terraform() {
+        steps.push_str(if iac.cloudformation() {
+            "  scripts/terraform.sh apply   # or this, the Terraform way: deploy one, not both\n"
+        } else {
+            "  scripts/terraform.sh apply   # apply, with credentials for the management account\n"
+        });
+    }
     report.text = format!(
-        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n  less README.md        # what was generated, and the deploy order\n  \
-         make validate         # cfn-lint, checkov and yamllint over the repo\n  \
-         scripts/deploy.sh     # deploy, with credentials for the management account\n\n\
+        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n{steps}\n\
          {}/lzgen.yaml holds these answers; CI renders the same repo with:\n  lzgen new <dir> --config {}/lzgen.yaml\n",
         written.files,
         written.bytes,

@@ -27,6 +27,18 @@ fn preset_standard() {
     insta::assert_snapshot!(fold(&["--preset", "standard"]));
 }
 
+/// The standard preset as Terraform: the state bootstrap, every root module
+/// and local module, scripts/terraform.sh and the Terraform README.
+#[test]
+fn preset_standard_terraform() {
+    insta::assert_snapshot!(fold(&[
+        "--preset",
+        "standard",
+        "--set",
+        "organization.iac=terraform"
+    ]));
+}
+
 #[test]
 fn preset_enterprise() {
     insta::assert_snapshot!(fold(&["--preset", "enterprise"]));

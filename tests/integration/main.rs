@@ -7,3 +7,4 @@ mod pipeline;
 mod support;
 mod terminal;
 mod terraform;
+mod terraform_script;

@@ -19,9 +19,18 @@ fn preset(name: &str) -> Vec<RenderedFile> {
     })
 }
 
+/// An example as it is, or, for the Terraform-only example, in both flavours:
+/// these checks read the CloudFormation side, and the parity test in
+/// terraform.rs holds the Terraform side's policies equal to it.
 fn example(name: &str) -> Vec<RenderedFile> {
+    let sets = if name == "terraform" {
+        vec!["organization.iac=both".to_string()]
+    } else {
+        Vec::new()
+    };
     generate(Sources {
         config: Some(format!("examples/{name}.yaml").into()),
+        sets,
         ..Sources::default()
     })
 }

@@ -1,13 +1,13 @@
-//! The Terraform flavour, as far as it is built: every `.tf` file parses as
-//! HCL and is in the layout `terraform fmt` leaves. `lzgen new` still
-//! refuses `iac: terraform` until the flavour mirrors the CloudFormation
-//! one; these tests render the blueprints directly.
+//! The Terraform flavour: every `.tf` file parses as HCL and is in the layout
+//! `terraform fmt` leaves; the state backend, providers and roots are as
+//! promised; and its policies, settings and thresholds are the CloudFormation
+//! flavour's.
 
 use lzgen::config::Sources;
-use lzgen::render::{Blueprints, RenderedFile, hcl_fmt};
+use lzgen::render::{RenderedFile, hcl_fmt};
 
-/// Renders `preset:NAME` or an answers file with `sets`, through the
-/// blueprints directly (lzgen new refuses Terraform for now).
+/// Renders `preset:NAME` or an answers file with `sets`, as `lzgen new`
+/// does (verification included).
 fn rendered(source: &str, sets: &[&str]) -> Vec<RenderedFile> {
     let (preset, config) = match source.strip_prefix("preset:") {
         Some(name) => (Some(name.to_string()), None),
@@ -20,9 +20,7 @@ fn rendered(source: &str, sets: &[&str]) -> Vec<RenderedFile> {
         ..Sources::default()
     };
     let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    Blueprints::embedded()
-        .render(&resolved.zone)
-        .expect("renders")
+    lzgen::generate(&resolved).expect("renders")
 }
 
 /// The standard preset's `.tf` files, in the Terraform flavour.
@@ -59,6 +57,11 @@ fn every_tf_file_parses_and_is_canonically_formatted() {
             .collect();
         sets.push((example.to_string(), files));
     }
+    let files = rendered("examples/terraform.yaml", &[])
+        .into_iter()
+        .filter(|f| f.path.ends_with(".tf"))
+        .collect();
+    sets.push(("terraform".to_string(), files));
     for (name, files) in sets {
         assert!(files.len() >= 3, "{name}: {} .tf files", files.len());
         for file in &files {
@@ -677,6 +680,7 @@ fn policy_statements_are_the_same_in_both_flavours() {
         "examples/multi-region.yaml",
         "examples/ec2-blue-green.yaml",
         "examples/lambda-canary.yaml",
+        "examples/terraform.yaml",
     ] {
         let files = both_flavours(config);
         for (cfn, tf) in parity_pairs(&files) {

@@ -1,0 +1,297 @@
+//! The generated `scripts/terraform.sh`, run for real by bash against stand-in
+//! `terraform` and `aws` commands that record what they are asked to do (no
+//! Terraform binary can be installed here). They check the order of the root
+//! modules, the backend configuration written from the bootstrap's outputs,
+//! the variables each root gets, trusted access before the security root, the
+//! drift report's exit codes, and that nothing waits for an answer without a
+//! terminal.
+
+use crate::support::lzgen;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Records every call as one line, `terraform <args>` or `aws <args>`; a plan
+/// with -detailed-exitcode exits 2 for the roots listed in $DRIFTED.
+const TERRAFORM: &str = r#"#!/usr/bin/env bash
+echo "terraform $*" >> "$CALLS"
+case "$*" in
+  *"output -raw state_bucket"*) echo "acme-tfstate-111111111111-us-east-1" ;;
+  *"output -raw state_key_arn"*) echo "arn:aws:kms:us-east-1:111111111111:key/abc" ;;
+  *-detailed-exitcode*)
+    for root in $DRIFTED; do
+      case "$1" in "-chdir=$root") exit 2 ;; esac
+    done ;;
+esac
+exit 0
+"#;
+
+const AWS: &str = r#"#!/usr/bin/env bash
+echo "aws $*" >> "$CALLS"
+"#;
+
+struct Run {
+    code: i32,
+    stderr: String,
+    calls: Vec<String>,
+}
+
+/// A landing zone rendered from `args`, with the stand-ins on PATH.
+struct Repo {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    bin: PathBuf,
+}
+
+impl Repo {
+    fn new(args: &[&str]) -> Repo {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("lz");
+        lzgen()
+            .arg("new")
+            .arg(&dir)
+            .args(["--yes", "--set", "organization.iac=terraform"])
+            .args(args)
+            .assert()
+            .success();
+        let bin = tmp.path().join("bin");
+        std::fs::create_dir(&bin).expect("bin");
+        for (name, body) in [("terraform", TERRAFORM), ("aws", AWS)] {
+            let path = bin.join(name);
+            std::fs::write(&path, body).expect("stand-in");
+            make_executable(&path);
+        }
+        Repo {
+            _tmp: tmp,
+            dir,
+            bin,
+        }
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let calls = self.dir.join("calls.log");
+        let _ = std::fs::remove_file(&calls);
+        let path = format!(
+            "{}:{}",
+            self.bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut cmd = Command::new("bash");
+        cmd.arg(self.dir.join("scripts/terraform.sh"))
+            .args(args)
+            .env("PATH", path)
+            .env("CALLS", &calls)
+            .env_remove("CONNECTION_ARN")
+            .env_remove("DRIFTED")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("bash runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            calls: std::fs::read_to_string(&calls)
+                .unwrap_or_default()
+                .lines()
+                .map(String::from)
+                .collect(),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) {}
+
+const CONNECTION: (&str, &str) = (
+    "CONNECTION_ARN",
+    "arn:aws:codeconnections:us-east-1:222222222222:connection/0f0e0d0c-aaaa-bbbb-cccc-000000000000",
+);
+
+/// The roots in the order the README's deploy table gives them.
+fn roots_in_readme(repo: &Repo) -> Vec<String> {
+    let readme = std::fs::read_to_string(repo.dir.join("README.md")).expect("README");
+    readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" | `").nth(1))
+        .filter_map(|cell| cell.split('`').next())
+        .filter(|p| p.starts_with("terraform/") && *p != "terraform/bootstrap")
+        .map(String::from)
+        .collect()
+}
+
+fn chdirs_of(calls: &[String], verb: &str) -> Vec<String> {
+    calls
+        .iter()
+        .filter(|c| c.split(' ').nth(2) == Some(verb))
+        .filter_map(|c| {
+            c.split(' ')
+                .nth(1)?
+                .strip_prefix("-chdir=")
+                .map(String::from)
+        })
+        .collect()
+}
+
+#[test]
+fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
+    let repo = Repo::new(&[]);
+    let run = repo.run(&["apply", "--yes"], &[CONNECTION]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let order = roots_in_readme(&repo);
+    assert_eq!(order.len(), 15, "{order:?}");
+    let mut expected = vec!["terraform/bootstrap".to_string()];
+    expected.extend(order.iter().cloned());
+    assert_eq!(chdirs_of(&run.calls, "apply"), expected);
+
+    // Every root's backend comes from what the bootstrap created.
+    let hcl = std::fs::read_to_string(repo.dir.join("terraform/backend.hcl")).expect("backend.hcl");
+    assert!(
+        hcl.contains("bucket = \"acme-tfstate-111111111111-us-east-1\"\n"),
+        "{hcl}"
+    );
+    assert!(hcl.contains("kms_key_id = \"arn:aws:kms:us-east-1:111111111111:key/abc\"\n"));
+    for call in run.calls.iter().filter(|c| c.contains(" init ")) {
+        if !call.contains("-chdir=terraform/bootstrap ") {
+            assert!(call.contains("/terraform/backend.hcl"), "{call}");
+        }
+    }
+    for call in run.calls.iter().filter(|c| c.contains(" apply ")) {
+        assert!(call.contains("-auto-approve"), "{call}");
+        assert!(call.contains("-input=false"), "{call}");
+        let root = call.split(' ').nth(1).expect("chdir");
+        let bucket = call.contains("-var=state_bucket=acme-tfstate-111111111111-us-east-1");
+        let needs_bucket = !matches!(
+            root,
+            "-chdir=terraform/organization" | "-chdir=terraform/bootstrap"
+        );
+        assert_eq!(bucket, needs_bucket, "{call}");
+        assert_eq!(
+            call.contains(&format!("-var=connection_arn={}", CONNECTION.1)),
+            root == "-chdir=terraform/tooling",
+            "{call}"
+        );
+    }
+
+    // Trusted access for the standard preset's services, before the
+    // security root and after the roots it does not need.
+    let at = |needle: &str| {
+        run.calls
+            .iter()
+            .position(|c| c.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} never called"))
+    };
+    for principal in [
+        "access-analyzer.amazonaws.com",
+        "config.amazonaws.com",
+        "guardduty.amazonaws.com",
+    ] {
+        let enabled = at(&format!(
+            "aws organizations enable-aws-service-access --region us-east-1 --service-principal {principal}"
+        ));
+        assert!(
+            enabled < at("-chdir=terraform/security apply"),
+            "{principal}"
+        );
+        assert!(
+            enabled > at("-chdir=terraform/baseline/prod apply"),
+            "{principal}"
+        );
+    }
+    assert!(!run.calls.iter().any(|c| c.contains("securityhub")));
+}
+
+#[test]
+fn destroy_goes_in_reverse_and_keeps_the_state_bucket() {
+    let repo = Repo::new(&[]);
+    let run = repo.run(&["destroy", "--yes"], &[CONNECTION]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut order = roots_in_readme(&repo);
+    order.reverse();
+    assert_eq!(chdirs_of(&run.calls, "destroy"), order);
+    assert!(!chdirs_of(&run.calls, "apply").contains(&"terraform/bootstrap".to_string()));
+    assert!(
+        run.stderr.contains("The state bucket stays"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn without_a_terminal_or_yes_nothing_is_changed() {
+    let repo = Repo::new(&[]);
+    for command in ["apply", "destroy"] {
+        let run = repo.run(&[command], &[CONNECTION]);
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("stdin is not a terminal; pass --yes"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.calls.is_empty(), "{command}: {:?}", run.calls);
+    }
+    // Plans change nothing and need no answer.
+    let run = repo.run(&["plan"], &[CONNECTION]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(chdirs_of(&run.calls, "plan").len(), 15);
+    assert!(chdirs_of(&run.calls, "apply").is_empty());
+}
+
+#[test]
+fn bad_commands_and_a_missing_connection_fail_clearly() {
+    let repo = Repo::new(&[]);
+    let run = repo.run(&["deploy"], &[CONNECTION]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("unknown command deploy (expected apply, plan, drift or destroy)")
+    );
+    let run = repo.run(&["plan", "--force"], &[CONNECTION]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown option --force"));
+    let run = repo.run(&["plan"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("set CONNECTION_ARN first"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.calls.is_empty(), "{:?}", run.calls);
+}
+
+#[test]
+fn drift_names_the_roots_that_differ_and_exits_2() {
+    // An S3 source: no connection to give.
+    let repo = Repo::new(&[
+        "--set",
+        "pipeline.source.provider=s3",
+        "--set",
+        "pipeline.source.repository=acme-releases/app/source.zip",
+    ]);
+    let run = repo.run(&["drift"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("No drift"), "{}", run.stderr);
+    for call in run.calls.iter().filter(|c| c.contains(" plan ")) {
+        assert!(call.contains("-lock=false -detailed-exitcode"), "{call}");
+    }
+
+    let run = repo.run(
+        &["drift"],
+        &[("DRIFTED", "terraform/tooling terraform/workloads/prod")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Differs from the code:\n  terraform/tooling\n  terraform/workloads/prod\n"),
+        "{}",
+        run.stderr
+    );
+    // Every root is still checked after the first that drifted.
+    assert_eq!(chdirs_of(&run.calls, "plan").len(), 15);
+}
