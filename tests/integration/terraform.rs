@@ -50,7 +50,19 @@ fn every_tf_file_parses_and_is_canonically_formatted() {
             (format!("standard-{locking}"), files)
         })
         .collect();
-    for example in ["multi-region", "ec2-blue-green", "lambda-canary"] {
+    for preset in ["lab", "enterprise"] {
+        let files = both_flavours(&format!("preset:{preset}"))
+            .into_iter()
+            .filter(|f| f.path.ends_with(".tf"))
+            .collect();
+        sets.push((preset.to_string(), files));
+    }
+    for example in [
+        "multi-region",
+        "ec2-blue-green",
+        "lambda-canary",
+        "ecs-linear",
+    ] {
         let files = both_flavours(&format!("examples/{example}.yaml"))
             .into_iter()
             .filter(|f| f.path.ends_with(".tf"))
@@ -822,4 +834,249 @@ fn ecs_alarms_and_deployment_settings_are_the_same_in_both_flavours() {
             .as_str()
             .expect("a predefined config for blue/green")
     );
+}
+
+/// One pipeline action as both flavours describe it: its stage, name, kind,
+/// provider, region and artifacts, and its configuration's keys with the
+/// values both flavours give literally.
+#[derive(Debug, PartialEq)]
+struct Action {
+    stage: String,
+    name: String,
+    category: String,
+    provider: String,
+    region: String,
+    inputs: Vec<String>,
+    outputs: Vec<String>,
+    configuration: std::collections::BTreeMap<String, Option<String>>,
+}
+
+fn cfn_actions(pipeline: &serde_yaml::Value) -> Vec<Action> {
+    let names = |v: &serde_yaml::Value| -> Vec<String> {
+        v.as_sequence()
+            .into_iter()
+            .flatten()
+            .map(|a| a["Name"].as_str().expect("artifact").to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for stage in pipeline["Stages"].as_sequence().expect("stages") {
+        for a in stage["Actions"].as_sequence().expect("actions") {
+            let configuration = a["Configuration"]
+                .as_mapping()
+                .expect("configuration")
+                .iter()
+                .map(|(k, v)| {
+                    let literal = match v {
+                        serde_yaml::Value::String(s) => Some(s.clone()),
+                        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+                        _ => None,
+                    };
+                    (k.as_str().expect("key").to_string(), literal)
+                })
+                .collect();
+            out.push(Action {
+                stage: stage["Name"].as_str().expect("stage").to_string(),
+                name: a["Name"].as_str().expect("name").to_string(),
+                category: a["ActionTypeId"]["Category"].as_str().expect("c").into(),
+                provider: a["ActionTypeId"]["Provider"].as_str().expect("p").into(),
+                region: a["Region"].as_str().unwrap_or_default().to_string(),
+                inputs: names(&a["InputArtifacts"]),
+                outputs: names(&a["OutputArtifacts"]),
+                configuration,
+            });
+        }
+    }
+    out
+}
+
+fn tf_actions(pipeline: &hcl::Block) -> Vec<Action> {
+    let strings = |b: &hcl::Block, key: &str| -> Vec<String> {
+        match b
+            .body()
+            .attributes()
+            .find(|a| a.key() == key)
+            .map(|a| a.expr())
+        {
+            Some(hcl::Expression::Array(items)) => items.iter().map(|e| e.to_string()).collect(),
+            _ => Vec::new(),
+        }
+        .into_iter()
+        .map(|s| s.trim_matches('"').to_string())
+        .collect()
+    };
+    let mut out = Vec::new();
+    for stage in pipeline
+        .body()
+        .blocks()
+        .filter(|b| b.identifier() == "stage")
+    {
+        for a in stage.body().blocks().filter(|b| b.identifier() == "action") {
+            let configuration = match a
+                .body()
+                .attributes()
+                .find(|x| x.key() == "configuration")
+                .map(|x| x.expr())
+            {
+                Some(hcl::Expression::Object(o)) => o
+                    .iter()
+                    .map(|(k, v)| {
+                        let literal = match v {
+                            hcl::Expression::String(s) => Some(s.clone()),
+                            _ => None,
+                        };
+                        (k.to_string().trim_matches('"').to_string(), literal)
+                    })
+                    .collect(),
+                other => panic!("configuration: {other:?}"),
+            };
+            out.push(Action {
+                stage: attr(stage, "name"),
+                name: attr(a, "name"),
+                category: attr(a, "category"),
+                provider: attr(a, "provider"),
+                region: attr(a, "region"),
+                inputs: strings(a, "input_artifacts"),
+                outputs: strings(a, "output_artifacts"),
+                configuration,
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn the_pipeline_has_the_same_stages_and_actions_in_both_flavours() {
+    for config in [
+        "preset:standard",
+        "examples/multi-region.yaml",
+        "examples/ec2-blue-green.yaml",
+        "examples/lambda-canary.yaml",
+        "examples/terraform.yaml",
+    ] {
+        let files = both_flavours(config);
+        let (cfn, tf) = both_parsed(
+            &files,
+            "cloudformation/tooling/pipeline.yaml",
+            "terraform/tooling/main.tf",
+        );
+        let cfn_side = cfn_actions(&cfn["Resources"]["Pipeline"]["Properties"]);
+        let pipeline = blocks(&tf, "aws_codepipeline").next().expect("a pipeline");
+        let tf_side = tf_actions(pipeline);
+        assert_eq!(cfn_side.len(), tf_side.len(), "{config}: action counts");
+        for (c, t) in cfn_side.iter().zip(&tf_side) {
+            assert_eq!(
+                (&c.stage, &c.name, &c.category, &c.provider, &c.region),
+                (&t.stage, &t.name, &t.category, &t.provider, &t.region),
+                "{config}"
+            );
+            assert_eq!(
+                (&c.inputs, &c.outputs),
+                (&t.inputs, &t.outputs),
+                "{config}: {}",
+                c.name
+            );
+            assert_eq!(
+                c.configuration.keys().collect::<Vec<_>>(),
+                t.configuration.keys().collect::<Vec<_>>(),
+                "{config}: {} configuration",
+                c.name
+            );
+            for (key, value) in &c.configuration {
+                if let (Some(a), Some(Some(b))) = (value, t.configuration.get(key)) {
+                    assert_eq!(a, b, "{config}: {} {key}", c.name);
+                }
+            }
+        }
+        // The artifact stores: one per region, each with its key.
+        let stores = pipeline
+            .body()
+            .blocks()
+            .filter(|b| b.identifier() == "artifact_store")
+            .count();
+        let cfn_stores = cfn["Resources"]["Pipeline"]["Properties"]["ArtifactStores"]
+            .as_sequence()
+            .map_or(1, Vec::len);
+        assert_eq!(stores, cfn_stores, "{config}: artifact stores");
+        println!(
+            "{config}: {} actions, {stores} artifact store(s), the same in both",
+            cfn_side.len()
+        );
+    }
+}
+
+#[test]
+fn the_build_projects_have_the_same_settings_in_both_flavours() {
+    for config in [
+        "preset:standard",
+        "examples/lambda-canary.yaml",
+        "examples/terraform.yaml",
+    ] {
+        let files = both_flavours(config);
+        let (cfn, tf) = both_parsed(
+            &files,
+            "cloudformation/tooling/pipeline.yaml",
+            "terraform/tooling/main.tf",
+        );
+        let projects: Vec<&hcl::Block> = blocks(&tf, "aws_codebuild_project").collect();
+        let cfn_projects: Vec<&serde_yaml::Value> = cfn["Resources"]
+            .as_mapping()
+            .expect("resources")
+            .values()
+            .filter(|r| r["Type"] == "AWS::CodeBuild::Project")
+            .collect();
+        assert_eq!(projects.len(), cfn_projects.len(), "{config}");
+        for c in cfn_projects {
+            let p = &c["Properties"];
+            let name = p["Name"].as_str().expect("name");
+            let t = projects
+                .iter()
+                .find(|b| attr(b, "name") == name)
+                .unwrap_or_else(|| panic!("{config}: no project {name} in Terraform"));
+            let env = t
+                .body()
+                .blocks()
+                .find(|b| b.identifier() == "environment")
+                .expect("environment");
+            let e = &p["Environment"];
+            assert_eq!(attr(env, "image"), e["Image"].as_str().expect("image"));
+            assert_eq!(
+                attr(env, "compute_type"),
+                e["ComputeType"].as_str().expect("ct")
+            );
+            assert_eq!(
+                attr(env, "privileged_mode"),
+                e["PrivilegedMode"]
+                    .as_bool()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+                "{config}: {name}"
+            );
+            assert_eq!(
+                attr(t, "build_timeout"),
+                serde_yaml::to_string(&p["TimeoutInMinutes"])
+                    .expect("t")
+                    .trim()
+            );
+            let cfn_vars: Vec<&str> = e["EnvironmentVariables"]
+                .as_sequence()
+                .expect("variables")
+                .iter()
+                .map(|v| v["Name"].as_str().expect("name"))
+                .collect();
+            let tf_vars: Vec<String> = env
+                .body()
+                .blocks()
+                .filter(|b| b.identifier() == "environment_variable")
+                .map(|b| attr(b, "name"))
+                .collect();
+            assert_eq!(cfn_vars, tf_vars, "{config}: {name}");
+            let cache = t.body().blocks().find(|b| b.identifier() == "cache");
+            assert_eq!(
+                cache.map(|c| attr(c, "type")).unwrap_or_default(),
+                p["Cache"]["Type"].as_str().unwrap_or_default(),
+                "{config}: {name} cache"
+            );
+        }
+    }
 }
