@@ -146,21 +146,37 @@ impl Wizard {
             .iter()
             .position(|n| Some(*n) == self.org().iac.as_deref())
             .unwrap_or(0);
-        loop {
-            let i = p.select(
-                "organization.iac",
-                "Infrastructure as code",
-                &flavours,
+        let i = p.select(
+            "organization.iac",
+            "Infrastructure as code",
+            &flavours,
+            current,
+        )?;
+        self.org().iac = Some(model::Iac::NAMES[i].to_string());
+        if i > 0 {
+            // Terraform's state: locked with a DynamoDB table, or with lock
+            // files beside the state in the bucket (Terraform 1.10 and later).
+            let lockings = [
+                "A DynamoDB table (works with every Terraform version)".to_string(),
+                "S3 lock files beside the state (Terraform 1.10 and later, no table)".to_string(),
+            ];
+            let current = usize::from(
+                self.answers
+                    .terraform
+                    .as_ref()
+                    .and_then(|t| t.state_locking.as_deref())
+                    == Some("lockfile"),
+            );
+            let j = p.select(
+                "terraform.state_locking",
+                "How Terraform locks its state",
+                &lockings,
                 current,
             )?;
-            if i == 0 {
-                self.org().iac = Some("cloudformation".into());
-                break;
-            }
-            p.refuse(&format!(
-                "organization.iac: Terraform output is not in lzgen {} yet; choose CloudFormation",
-                env!("CARGO_PKG_VERSION")
-            ));
+            self.answers
+                .terraform
+                .get_or_insert_with(Default::default)
+                .state_locking = Some(if j == 0 { "dynamodb" } else { "lockfile" }.to_string());
         }
 
         let all: Vec<regions::Region> = regions::all().collect();

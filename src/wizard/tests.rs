@@ -388,3 +388,45 @@ fn ec2_offers_only_its_strategies_and_asks_no_traffic_questions() {
         (Some("ec2"), Some("in-place"))
     );
 }
+
+#[test]
+fn choosing_terraform_asks_how_its_state_is_locked() {
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("organization.iac", Reply::Pick("Terraform".into())),
+            (
+                "terraform.state_locking",
+                Reply::Pick("S3 lock files".into()),
+            ),
+        ]),
+    );
+    let at = p
+        .asked
+        .iter()
+        .position(|k| k == "terraform.state_locking")
+        .expect("asked");
+    assert_eq!(p.asked[at - 1], "organization.iac");
+    assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+    let (zone, _) = model::build(&answers).expect("valid");
+    assert_eq!(zone.organization.iac, model::Iac::Terraform);
+    assert_eq!(
+        answers.terraform.and_then(|t| t.state_locking).as_deref(),
+        Some("lockfile")
+    );
+
+    // Both flavours ask it too; CloudFormation alone does not.
+    let (answers, p) = run(
+        standard(),
+        defaults_except(&[
+            ("organization.iac", Reply::Pick("Both".into())),
+            ("terraform.state_locking", Reply::Default),
+        ]),
+    );
+    assert!(p.asked.iter().any(|k| k == "terraform.state_locking"));
+    assert_eq!(
+        answers.organization.and_then(|o| o.iac).as_deref(),
+        Some("both")
+    );
+    assert!(!ALL_DEFAULTS.contains(&"terraform.state_locking"));
+}

@@ -159,3 +159,40 @@ fn a_run_with_stdin_from_dev_null_exits_2_at_once() {
     assert!(stderr.contains("--yes"), "{stderr}");
     assert!(!target.exists());
 }
+
+/// Choosing Terraform in the menu (one step down) asks how its state is
+/// locked; choosing lock files (one step down again) writes a Terraform repo
+/// whose backends lock with lock files, and an lzgen.yaml that says so.
+#[test]
+fn choosing_terraform_asks_how_state_is_locked_and_writes_terraform() {
+    let (_tmp, target) = fresh_target();
+    let mut p = wizard(&target);
+    for prompt in PROMPTS {
+        p.exp_string(prompt)
+            .unwrap_or_else(|e| panic!("waiting for `{prompt}`: {e}"));
+        if *prompt == "Infrastructure as code" {
+            p.send("\x1b[B").expect("down");
+            enter(&mut p);
+            p.exp_string("How Terraform locks its state")
+                .expect("the locking question");
+            p.send("\x1b[B").expect("down");
+        }
+        enter(&mut p);
+    }
+    p.exp_string("Write to").expect("summary");
+    enter(&mut p);
+    p.exp_string("scripts/terraform.sh apply")
+        .expect("next steps");
+    assert_eq!(exit_code(&p), 0);
+
+    let answers = fs::read_to_string(target.join("lzgen.yaml")).expect("lzgen.yaml");
+    assert!(answers.contains("  iac: terraform\n"), "{answers}");
+    assert!(
+        answers.contains("terraform:\n  state_locking: lockfile\n"),
+        "{answers}"
+    );
+    assert!(!target.join("cloudformation").exists());
+    let backend =
+        fs::read_to_string(target.join("terraform/tooling/backend.tf")).expect("a backend");
+    assert!(backend.contains("use_lockfile = true"), "{backend}");
+}

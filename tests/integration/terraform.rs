@@ -945,6 +945,15 @@ fn tf_actions(pipeline: &hcl::Block) -> Vec<Action> {
     out
 }
 
+/// The tooling account's pipeline in both flavours, parsed.
+fn tooling(config: &str) -> (serde_yaml::Value, hcl::Body) {
+    both_parsed(
+        &both_flavours(config),
+        "cloudformation/tooling/pipeline.yaml",
+        "terraform/tooling/main.tf",
+    )
+}
+
 #[test]
 fn the_pipeline_has_the_same_stages_and_actions_in_both_flavours() {
     for config in [
@@ -954,12 +963,7 @@ fn the_pipeline_has_the_same_stages_and_actions_in_both_flavours() {
         "examples/lambda-canary.yaml",
         "examples/terraform.yaml",
     ] {
-        let files = both_flavours(config);
-        let (cfn, tf) = both_parsed(
-            &files,
-            "cloudformation/tooling/pipeline.yaml",
-            "terraform/tooling/main.tf",
-        );
+        let (cfn, tf) = tooling(config);
         let cfn_side = cfn_actions(&cfn["Resources"]["Pipeline"]["Properties"]);
         let pipeline = blocks(&tf, "aws_codepipeline").next().expect("a pipeline");
         let tf_side = tf_actions(pipeline);
@@ -1012,12 +1016,7 @@ fn the_build_projects_have_the_same_settings_in_both_flavours() {
         "examples/lambda-canary.yaml",
         "examples/terraform.yaml",
     ] {
-        let files = both_flavours(config);
-        let (cfn, tf) = both_parsed(
-            &files,
-            "cloudformation/tooling/pipeline.yaml",
-            "terraform/tooling/main.tf",
-        );
+        let (cfn, tf) = tooling(config);
         let projects: Vec<&hcl::Block> = blocks(&tf, "aws_codebuild_project").collect();
         let cfn_projects: Vec<&serde_yaml::Value> = cfn["Resources"]
             .as_mapping()
