@@ -431,6 +431,7 @@ mod tests {
         texts.push(include_str!("../../examples/ecs-linear.yaml"));
         texts.push(include_str!("../../examples/ec2-blue-green.yaml"));
         texts.push(include_str!("../../examples/lambda-canary.yaml"));
+        texts.push(include_str!("../../examples/terraform.yaml"));
         // A Python function too, so every runtime's blueprints render.
         let python_lambda = include_str!("../../examples/lambda-canary.yaml")
             .replace("runtime: nodejs", "runtime: python");

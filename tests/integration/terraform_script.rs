@@ -68,6 +68,10 @@ impl Repo {
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run_script("scripts/terraform.sh", args, env)
+    }
+
+    fn run_script(&self, script: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let calls = self.dir.join("calls.log");
         let _ = std::fs::remove_file(&calls);
         let path = format!(
@@ -76,7 +80,7 @@ impl Repo {
             std::env::var("PATH").unwrap_or_default()
         );
         let mut cmd = Command::new("bash");
-        cmd.arg(self.dir.join("scripts/terraform.sh"))
+        cmd.arg(self.dir.join(script))
             .args(args)
             .env("PATH", path)
             .env("CALLS", &calls)
@@ -294,4 +298,19 @@ fn drift_names_the_roots_that_differ_and_exits_2() {
     );
     // Every root is still checked after the first that drifted.
     assert_eq!(chdirs_of(&run.calls, "plan").len(), 15);
+}
+
+#[test]
+fn deploy_and_destroy_scripts_are_terraform_apply_and_destroy() {
+    let repo = Repo::new(&[]);
+    for (script, command) in [
+        ("scripts/deploy.sh", "apply"),
+        ("scripts/destroy.sh", "destroy"),
+    ] {
+        let through = repo.run_script(script, &["--yes"], &[CONNECTION]);
+        let direct = repo.run(&[command, "--yes"], &[CONNECTION]);
+        assert_eq!(through.code, 0, "{script}: {}", through.stderr);
+        assert!(!through.calls.is_empty());
+        assert_eq!(through.calls, direct.calls, "{script}");
+    }
 }
