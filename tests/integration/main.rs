@@ -7,4 +7,5 @@ mod pipeline;
 mod support;
 mod terminal;
 mod terraform;
+mod terraform_refs;
 mod terraform_script;

@@ -645,6 +645,16 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
     pairs
 }
 
+/// The answer sets both flavours are compared on: the standard preset, ECS in
+/// two regions with Slack, EC2, Lambda, and the Terraform example.
+const PARITY_SETS: &[&str] = &[
+    "preset:standard",
+    "examples/multi-region.yaml",
+    "examples/ec2-blue-green.yaml",
+    "examples/lambda-canary.yaml",
+    "examples/terraform.yaml",
+];
+
 /// The statements only the CloudFormation flavour has: its daily drift
 /// detection runs CloudFormation drift detection on every stack, through a
 /// reader role in each account. A Terraform landing zone has no stacks; it
@@ -685,15 +695,7 @@ const CLOUDFORMATION_DRIFT_DETECTION: &[(&str, &str)] = &[
 
 #[test]
 fn policy_statements_are_the_same_in_both_flavours() {
-    // The standard preset's layout on ECS in two regions, an EC2 and a
-    // Lambda example.
-    for config in [
-        "preset:standard",
-        "examples/multi-region.yaml",
-        "examples/ec2-blue-green.yaml",
-        "examples/lambda-canary.yaml",
-        "examples/terraform.yaml",
-    ] {
+    for config in PARITY_SETS {
         let files = both_flavours(config);
         for (cfn, tf) in parity_pairs(&files) {
             let tf_text: String = tf
@@ -956,13 +958,7 @@ fn tooling(config: &str) -> (serde_yaml::Value, hcl::Body) {
 
 #[test]
 fn the_pipeline_has_the_same_stages_and_actions_in_both_flavours() {
-    for config in [
-        "preset:standard",
-        "examples/multi-region.yaml",
-        "examples/ec2-blue-green.yaml",
-        "examples/lambda-canary.yaml",
-        "examples/terraform.yaml",
-    ] {
+    for config in PARITY_SETS {
         let (cfn, tf) = tooling(config);
         let cfn_side = cfn_actions(&cfn["Resources"]["Pipeline"]["Properties"]);
         let pipeline = blocks(&tf, "aws_codepipeline").next().expect("a pipeline");
