@@ -79,3 +79,20 @@ pub fn render(args: &[&str]) -> BTreeMap<String, (Vec<u8>, bool)> {
         .success();
     read_tree(&target)
 }
+
+/// Renders `preset:NAME` or an answers file with `--set` values, in memory,
+/// as `lzgen new` does (verification included).
+pub fn rendered(source: &str, sets: &[&str]) -> Vec<lzgen::render::RenderedFile> {
+    let (preset, config) = match source.strip_prefix("preset:") {
+        Some(name) => (Some(name.to_string()), None),
+        None => (None, Some(source.into())),
+    };
+    let sources = lzgen::config::Sources {
+        preset,
+        config,
+        sets: sets.iter().map(ToString::to_string).collect(),
+        ..lzgen::config::Sources::default()
+    };
+    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
+    lzgen::generate(&resolved).expect("renders")
+}

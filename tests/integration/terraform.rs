@@ -3,25 +3,8 @@
 //! promised; and its policies, settings and thresholds are the CloudFormation
 //! flavour's.
 
-use lzgen::config::Sources;
+use crate::support::rendered;
 use lzgen::render::{RenderedFile, hcl_fmt};
-
-/// Renders `preset:NAME` or an answers file with `sets`, as `lzgen new`
-/// does (verification included).
-fn rendered(source: &str, sets: &[&str]) -> Vec<RenderedFile> {
-    let (preset, config) = match source.strip_prefix("preset:") {
-        Some(name) => (Some(name.to_string()), None),
-        None => (None, Some(source.into())),
-    };
-    let sources = Sources {
-        preset,
-        config,
-        sets: sets.iter().map(ToString::to_string).collect(),
-        ..Sources::default()
-    };
-    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    lzgen::generate(&resolved).expect("renders")
-}
 
 /// The standard preset's `.tf` files, in the Terraform flavour.
 fn terraform_files(sets: &[&str]) -> Vec<RenderedFile> {

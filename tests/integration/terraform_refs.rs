@@ -5,7 +5,7 @@
 //! root's output that is read exists, and every provider alias that is used is
 //! configured.
 
-use lzgen::config::Sources;
+use crate::support::rendered;
 use lzgen::render::RenderedFile;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -375,21 +375,6 @@ fn problems(files: &[RenderedFile]) -> Vec<String> {
         }
     }
     out
-}
-
-fn rendered(source: &str, sets: &[&str]) -> Vec<RenderedFile> {
-    let (preset, config) = match source.strip_prefix("preset:") {
-        Some(name) => (Some(name.to_string()), None),
-        None => (None, Some(source.into())),
-    };
-    let sources = Sources {
-        preset,
-        config,
-        sets: sets.iter().map(ToString::to_string).collect(),
-        ..Sources::default()
-    };
-    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    lzgen::generate(&resolved).expect("renders")
 }
 
 #[test]
