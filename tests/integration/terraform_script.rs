@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 const TERRAFORM: &str = r#"#!/usr/bin/env bash
 echo "terraform $*" >> "$CALLS"
 case "$*" in
+  "-chdir=terraform/bootstrap apply"*) echo '{}' > terraform/bootstrap/terraform.tfstate ;;
   *"output -raw state_bucket"*) echo "acme-tfstate-111111111111-us-east-1" ;;
   *"output -raw state_key_arn"*) echo "arn:aws:kms:us-east-1:111111111111:key/abc" ;;
   *-detailed-exitcode*)
@@ -65,6 +66,13 @@ impl Repo {
             dir,
             bin,
         }
+    }
+
+    /// As after a first apply: the bootstrap's local state is there.
+    fn bootstrapped(self) -> Repo {
+        std::fs::write(self.dir.join("terraform/bootstrap/terraform.tfstate"), "{}")
+            .expect("state");
+        self
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -213,7 +221,7 @@ fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
 
 #[test]
 fn destroy_goes_in_reverse_and_keeps_the_state_bucket() {
-    let repo = Repo::new(&[]);
+    let repo = Repo::new(&[]).bootstrapped();
     let run = repo.run(&["destroy", "--yes"], &[CONNECTION]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut order = roots_in_readme(&repo);
@@ -229,7 +237,7 @@ fn destroy_goes_in_reverse_and_keeps_the_state_bucket() {
 
 #[test]
 fn without_a_terminal_or_yes_nothing_is_changed() {
-    let repo = Repo::new(&[]);
+    let repo = Repo::new(&[]).bootstrapped();
     for command in ["apply", "destroy"] {
         let run = repo.run(&[command], &[CONNECTION]);
         assert_eq!(run.code, 2, "{command}: {}", run.stderr);
@@ -277,7 +285,8 @@ fn drift_names_the_roots_that_differ_and_exits_2() {
         "pipeline.source.provider=s3",
         "--set",
         "pipeline.source.repository=acme-releases/app/source.zip",
-    ]);
+    ])
+    .bootstrapped();
     let run = repo.run(&["drift"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("No drift"), "{}", run.stderr);
@@ -313,4 +322,59 @@ fn deploy_and_destroy_scripts_are_terraform_apply_and_destroy() {
         assert!(!through.calls.is_empty());
         assert_eq!(through.calls, direct.calls, "{script}");
     }
+}
+
+/// Where the bootstrap's local state is not at hand (a CI runner), the
+/// committed backend.hcl or $STATE_BUCKET says where the state is; with
+/// neither, the script says what to do and runs nothing.
+#[test]
+fn without_the_bootstrap_state_the_bucket_comes_from_backend_hcl_or_the_environment() {
+    let repo = Repo::new(&[]);
+    let run = repo.run(&["plan"], &[CONNECTION]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no state bucket known: run scripts/terraform.sh apply first, or commit terraform/backend.hcl, or set STATE_BUCKET"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.calls.is_empty(), "{:?}", run.calls);
+
+    let run = repo.run(
+        &["drift"],
+        &[CONNECTION, ("STATE_BUCKET", "from-the-environment")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.calls
+            .iter()
+            .filter(|c| c.contains(" plan "))
+            .all(|c| c.contains("-var=state_bucket=from-the-environment")
+                || c.contains("-chdir=terraform/organization "))
+    );
+    let hcl = std::fs::read_to_string(repo.dir.join("terraform/backend.hcl")).expect("written");
+    assert_eq!(hcl, "bucket = \"from-the-environment\"\n");
+
+    // A committed backend.hcl wins over the environment.
+    std::fs::write(
+        repo.dir.join("terraform/backend.hcl"),
+        "bucket = \"committed-bucket\"\nkms_key_id = \"arn:aws:kms:us-east-1:111111111111:key/abc\"\n",
+    )
+    .expect("write");
+    let run = repo.run(
+        &["plan"],
+        &[CONNECTION, ("STATE_BUCKET", "from-the-environment")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.calls
+            .iter()
+            .any(|c| c.contains("-var=state_bucket=committed-bucket")),
+        "{:?}",
+        run.calls
+    );
+    assert!(
+        !run.calls.iter().any(|c| c.contains("bootstrap")),
+        "{:?}",
+        run.calls
+    );
 }
