@@ -118,15 +118,13 @@ fn write_and_report(
     let iac = resolved.zone.organization.iac;
     let mut steps =
         String::from("  less README.md        # what was generated, and the deploy order\n");
-    steps.push_str(if iac.cloudformation() {
-        "  make validate         # cfn-lint, checkov and yamllint over the repo\n"
-    } else {
-        "  make validate         # checkov and yamllint over the repo\n"
-    });
     if iac.cloudformation() {
         steps.push_str(
-            "  scripts/deploy.sh     # deploy, with credentials for the management account\n",
+            "  make validate         # cfn-lint, checkov and yamllint over the repo\n  \
+             scripts/deploy.sh     # deploy, with credentials for the management account\n",
         );
+    } else {
+        steps.push_str("  make validate         # checkov and yamllint over the repo\n");
     }
     if iac.terraform() {
         steps.push_str(if iac.cloudformation() {

@@ -85,12 +85,8 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     // The CloudFormation flavour's baseline also holds the drift reader role;
     // Terraform finds drift with `terraform plan`, so without Config rules an
     // account has no baseline root.
-    let mut baselines = vec![MANAGEMENT.to_string()];
-    baselines.extend(lz.accounts.iter().map(|a| a.name.clone()));
-    if !lz.security.config_rules {
-        baselines.clear();
-    }
-    for account in &baselines {
+    let baselines = std::iter::once(MANAGEMENT).chain(lz.accounts.iter().map(|a| a.name.as_str()));
+    for account in baselines.filter(|_| lz.security.config_rules) {
         push(
             "baseline",
             &format!("baseline-{account}"),

@@ -2,37 +2,25 @@
 //! artifact store per region, stages in order, deployment roles that trust
 //! only the pipeline.
 
-use lzgen::config::Sources;
+use crate::support::rendered;
 use lzgen::render::RenderedFile;
 use lzgen::verify::{policy_documents, policy_invariants};
 use serde_yaml::Value;
 
-fn generate(sources: Sources) -> Vec<RenderedFile> {
-    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    lzgen::generate(&resolved).expect("renders")
-}
-
 fn preset(name: &str) -> Vec<RenderedFile> {
-    generate(Sources {
-        preset: Some(name.into()),
-        ..Sources::default()
-    })
+    rendered(&format!("preset:{name}"), &[])
 }
 
 /// An example as it is, or, for the Terraform-only example, in both flavours:
 /// these checks read the CloudFormation side, and the parity test in
 /// terraform.rs holds the Terraform side's policies equal to it.
 fn example(name: &str) -> Vec<RenderedFile> {
-    let sets = if name == "terraform" {
-        vec!["organization.iac=both".to_string()]
+    let sets: &[&str] = if name == "terraform" {
+        &["organization.iac=both"]
     } else {
-        Vec::new()
+        &[]
     };
-    generate(Sources {
-        config: Some(format!("examples/{name}.yaml").into()),
-        sets,
-        ..Sources::default()
-    })
+    rendered(&format!("examples/{name}.yaml"), sets)
 }
 
 fn every_answer_set() -> Vec<(String, Vec<RenderedFile>)> {

@@ -155,8 +155,18 @@ fn walk_template(
 /// variable's `type` is a type, and the keys of a module's `providers` are
 /// the module's own provider names.
 fn walk_body(body: &hcl::Body, bound: &BTreeSet<String>, out: &mut Vec<(String, Vec<String>)>) {
+    walk_body_skipping(body, &[], bound, out);
+}
+
+fn walk_body_skipping(
+    body: &hcl::Body,
+    skip: &[&str],
+    bound: &BTreeSet<String>,
+    out: &mut Vec<(String, Vec<String>)>,
+) {
     for a in body.attributes() {
         match (a.key(), a.expr()) {
+            (key, _) if skip.contains(&key) => {}
             ("ignore_changes" | "configuration_aliases", _) => {}
             ("providers", hcl::Expression::Object(o)) => {
                 o.values().for_each(|v| walk(v, bound, out));
@@ -166,16 +176,7 @@ fn walk_body(body: &hcl::Body, bound: &BTreeSet<String>, out: &mut Vec<(String, 
     }
     for block in body.blocks() {
         if block.identifier() == "variable" {
-            for a in block.body().attributes().filter(|a| a.key() != "type") {
-                walk(a.expr(), bound, out);
-            }
-            walk_body(
-                &hcl::Body::builder()
-                    .add_blocks(block.body().blocks().cloned())
-                    .build(),
-                bound,
-                out,
-            );
+            walk_body_skipping(block.body(), &["type"], bound, out);
         } else if block.identifier() == "dynamic" {
             // The block's label names its iterator inside `content`.
             let mut inner = bound.clone();
@@ -185,6 +186,45 @@ fn walk_body(body: &hcl::Body, bound: &BTreeSet<String>, out: &mut Vec<(String, 
             walk_body(block.body(), bound, out);
         }
     }
+}
+
+/// The aliases a module's `required_providers` says it is given:
+/// `configuration_aliases = [aws.management]`.
+fn configuration_aliases(required_providers: &hcl::Body) -> Vec<String> {
+    let mut out = Vec::new();
+    for provider in required_providers.attributes() {
+        let hcl::Expression::Object(settings) = provider.expr() else {
+            continue;
+        };
+        for (key, value) in settings {
+            if let (true, hcl::Expression::Array(items)) =
+                (key.to_string() == "configuration_aliases", value)
+            {
+                out.extend(
+                    items
+                        .iter()
+                        .map(|i| i.to_string().trim_start_matches("aws.").to_string()),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A module's `source`, relative to the folder that calls it, as a folder
+/// of the tree: `terraform/artifact` and `../modules/x` give `terraform/modules/x`.
+fn folder_of(dir: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').collect();
+    for part in source.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            name => parts.push(name),
+        }
+    }
+    parts.join("/")
 }
 
 fn folders(files: &[RenderedFile]) -> BTreeMap<String, Folder> {
@@ -241,22 +281,9 @@ fn folders(files: &[RenderedFile]) -> BTreeMap<String, Folder> {
                                 .contains(&k.as_str())
                         })
                         .collect();
-                    let path = std::path::Path::new(dir).join(source);
-                    let mut parts: Vec<String> = Vec::new();
-                    for c in path.components() {
-                        match c {
-                            std::path::Component::ParentDir => {
-                                parts.pop();
-                            }
-                            std::path::Component::Normal(p) => {
-                                parts.push(p.to_string_lossy().into_owned())
-                            }
-                            _ => {}
-                        }
-                    }
                     folder
                         .modules
-                        .insert(labels[0].into(), (parts.join("/"), args));
+                        .insert(labels[0].into(), (folder_of(dir, &source), args));
                 }
                 "provider" => {
                     if let Some(alias) = attribute(b, "alias") {
@@ -265,26 +292,14 @@ fn folders(files: &[RenderedFile]) -> BTreeMap<String, Folder> {
                 }
                 "terraform" => {
                     for inner in b.blocks() {
-                        if inner.identifier() == "backend" {
-                            folder.state_key = attribute(inner.body(), "key").map(string);
-                        }
-                        if inner.identifier() == "required_providers" {
-                            for p in inner.body().attributes() {
-                                if let hcl::Expression::Object(o) = p.expr() {
-                                    for (k, v) in o {
-                                        if k.to_string() == "configuration_aliases" {
-                                            let hcl::Expression::Array(items) = v else {
-                                                continue;
-                                            };
-                                            for item in items {
-                                                let text = item.to_string();
-                                                let alias = text.trim_start_matches("aws.");
-                                                folder.aliases.insert(alias.to_string());
-                                            }
-                                        }
-                                    }
-                                }
+                        match inner.identifier() {
+                            "backend" => {
+                                folder.state_key = attribute(inner.body(), "key").map(string);
                             }
+                            "required_providers" => {
+                                folder.aliases.extend(configuration_aliases(inner.body()));
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -293,6 +308,33 @@ fn folders(files: &[RenderedFile]) -> BTreeMap<String, Folder> {
         }
     }
     out
+}
+
+/// `data.terraform_remote_state.NAME.outputs.OUTPUT`: the root that writes
+/// that state (found by its key) must have that output.
+fn remote_output_problem(
+    dir: &str,
+    f: &Folder,
+    names: &[String],
+    roots_by_key: &BTreeMap<&str, &str>,
+    folders: &BTreeMap<String, Folder>,
+) -> Option<String> {
+    let [name, outputs, output, ..] = names else {
+        return None;
+    };
+    if outputs != "outputs" {
+        return None;
+    }
+    let key = &f.remote_states[name];
+    match roots_by_key.get(key.as_str()) {
+        None => Some(format!(
+            "{dir}: remote state {name} reads {key}, which no root writes"
+        )),
+        Some(other) if !folders[*other].outputs.contains(output) => {
+            Some(format!("{dir}: {other} has no output {output}"))
+        }
+        Some(_) => None,
+    }
 }
 
 /// Every problem `terraform validate` would report about names, across the
@@ -313,22 +355,14 @@ fn problems(files: &[RenderedFile]) -> Vec<String> {
                 "data" => {
                     let name = names.get(1).map(String::as_str).unwrap_or_default();
                     let declared = f.data.contains(&format!("{first}.{name}"));
-                    if declared
-                        && first == "terraform_remote_state"
-                        && names.get(2).map(String::as_str) == Some("outputs")
-                    {
-                        let key = &f.remote_states[name];
-                        match roots_by_key.get(key.as_str()) {
-                            None => out.push(format!(
-                                "{dir}: remote state {name} reads {key}, which no root writes"
-                            )),
-                            Some(other) => {
-                                let output = names.get(3).map(String::as_str).unwrap_or_default();
-                                if !folders[*other].outputs.contains(output) {
-                                    out.push(format!("{dir}: {other} has no output {output}"));
-                                }
-                            }
-                        }
+                    if declared && first == "terraform_remote_state" {
+                        out.extend(remote_output_problem(
+                            dir,
+                            f,
+                            &names[1..],
+                            &roots_by_key,
+                            &folders,
+                        ));
                     }
                     !declared
                 }
