@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod infra;
 pub mod model;
 pub mod output;
 pub mod problem;

@@ -55,6 +55,15 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
     if lz.organization.iac.cloudformation() {
         defects.extend(parameters_match_templates(lz, files));
         defects.extend(templates_fit_inline(lz, files));
+        defects.extend(prod_roles_outside_the_guardrail(lz, files));
+        defects.extend(
+            deploy_order_problems(lz, &lz.stacks)
+                .into_iter()
+                .map(|message| Defect {
+                    path: "scripts/deploy.sh".into(),
+                    message,
+                }),
+        );
     }
     defects.extend(policy_invariants(files));
     defects
@@ -276,6 +285,102 @@ fn templates_fit_inline(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect>
             ),
         })
         .collect()
+}
+
+/// Under `deny-manual-prod-changes`, only the landing zone's own roles may
+/// change a Prod account. Every role a template creates in a workload account
+/// (or in every account, as the baseline does) must be one the guardrail
+/// exempts, by its name or its path; a role it forgets would be denied its
+/// every write in Prod. The exemption list is `LandingZone::prod_change_roles`.
+pub fn prod_roles_outside_the_guardrail(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+    use crate::model::StackKind;
+    if !lz
+        .guardrails
+        .iter()
+        .any(|g| g.kind == "deny-manual-prod-changes")
+    {
+        return Vec::new();
+    }
+    let in_prod = |path: &str| {
+        lz.stacks.iter().any(|s| {
+            s.template == path
+                && matches!(
+                    s.kind,
+                    StackKind::WorkloadRoles | StackKind::WorkloadTarget | StackKind::Baseline
+                )
+        })
+    };
+    let exempt = |arn_tail: &str| {
+        lz.prod_change_roles
+            .iter()
+            .any(|pattern| glob_matches(pattern, arn_tail))
+    };
+    let mut defects = Vec::new();
+    for file in files.iter().filter(|f| in_prod(&f.path)) {
+        let Ok(doc) = serde_yaml::from_slice::<Value>(&file.bytes) else {
+            continue;
+        };
+        let Some(resources) = doc.get("Resources").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for (logical, resource) in resources {
+            if resource.get("Type").and_then(Value::as_str) != Some("AWS::IAM::Role") {
+                continue;
+            }
+            let properties = &resource["Properties"];
+            let path = properties
+                .get("Path")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .trim_start_matches('/');
+            // A generated name is unknown: only a path can exempt it.
+            let name = properties
+                .get("RoleName")
+                .and_then(Value::as_str)
+                .unwrap_or("<generated>");
+            let tail = format!("{path}{name}");
+            if !exempt(&tail) {
+                defects.push(Defect {
+                    path: file.path.clone(),
+                    message: format!(
+                        "role {} (role/{tail}) is created in Prod accounts, but deny-manual-prod-changes does not exempt it",
+                        logical.as_str().unwrap_or("?")
+                    ),
+                });
+            }
+        }
+    }
+    defects
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of
+/// characters (as in IAM's ArnLike).
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(after) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=after.len())
+                .filter(|i| after.is_char_boundary(*i))
+                .any(|i| glob_matches(rest, &after[i..]))
+        }
+    }
+}
+
+/// Every use a stack declares comes after the stack (or the organization step)
+/// that creates it, in the order `scripts/deploy.sh` deploys them. What exists
+/// before the first stack: the accounts `lzgen.yaml` adopts by ID.
+pub fn deploy_order_problems(lz: &LandingZone, stacks: &[crate::model::Stack]) -> Vec<String> {
+    use crate::infra::order::{Thing, misordered};
+    let available = lz
+        .accounts
+        .iter()
+        .filter(|a| a.id.is_some())
+        .map(|a| Thing::Account(a.name.clone()))
+        .collect();
+    misordered(stacks, &available)
 }
 
 /// Every service control policy must fit the organization's quota

@@ -8,7 +8,7 @@ mod stacks;
 mod terraform;
 mod validate;
 
-pub use stacks::{Parameter, Placeholder, Stack, StackKind, StackOutput};
+pub use stacks::{OrganizationStep, Parameter, Placeholder, Stack, StackKind, StackOutput};
 pub use terraform::TerraformRoot;
 pub use validate::{SCP_KINDS, build, limits};
 
@@ -21,6 +21,9 @@ pub struct LandingZone {
     /// The OU tree, flattened in tree order (a parent before its children).
     pub ous: Vec<OrganizationalUnit>,
     pub accounts: Vec<Account>,
+    /// The accounts `lzgen.yaml` adopts by ID (invited, not created): they
+    /// need OrganizationAccountAccessRole made by hand once.
+    pub adopted_accounts: Vec<String>,
     pub holders: RoleHolders,
     pub pipeline: Pipeline,
     pub guardrails: Vec<ServiceControlPolicy>,
@@ -147,6 +150,11 @@ pub struct Account {
     pub vpcs: Vec<Vpc>,
     /// One line on what this account is for, for the generated README.
     pub purpose: String,
+    /// For an account that is created: the account created just before it
+    /// (its logical ID stem), which it waits for. AWS Organizations refuses concurrent
+    /// account creations from one template (`AWS::Organizations::Account`
+    /// reference), so creations are chained in file order.
+    pub created_after: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -430,6 +438,14 @@ pub struct Names {
     pub hook_function: String,
     pub function_role: String,
     pub hook_role: String,
+    /// The CodeConnections connection to the git host (at most 32
+    /// characters, AWS::CodeConnections::Connection) and the host it is for.
+    pub connection: String,
+    pub connection_provider: String,
+    /// The IAM path of the workload accounts' per-region service roles (flow
+    /// logs, alarm forwarding): `/acme-app/`. Their names are generated, one
+    /// per region, and the prod guardrail exempts them by this path.
+    pub service_role_path: String,
     pub deployer_role: String,
     pub deployer_project: String,
     /// EC2: the instances' role (and instance profile) and their group.
@@ -492,5 +508,17 @@ pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
 impl LandingZone {
     pub fn account(&self, name: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.name == name)
+    }
+
+    /// The accounts the pipeline deploys to, each once, in stage order.
+    pub fn pipeline_accounts(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.pipeline
+            .stages
+            .iter()
+            .flat_map(|stage| stage.accounts.iter())
+            .filter(|account| seen.insert(account.as_str()))
+            .cloned()
+            .collect()
     }
 }

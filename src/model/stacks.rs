@@ -1,9 +1,15 @@
-//! The CloudFormation stacks of a landing zone, in deployment order, with the
-//! parameters each one takes. Values known at generation time are written in;
-//! the rest are `${PLACEHOLDER}`s that the deploy script fills in from the
-//! organization and from earlier stacks' outputs.
+//! The CloudFormation stacks of a landing zone, with the parameters each one
+//! takes. Values known at generation time are written in; the rest are
+//! `${PLACEHOLDER}`s that the deploy script fills in from the organization and
+//! from earlier stacks' outputs.
+//!
+//! Each stack declares what it creates and what it uses; the deploy order is
+//! derived from those declarations (`infra::order`), and so are the
+//! organization-level steps that must run before a stack
+//! (`infra::preconditions`).
 
 use super::{Account, LandingZone};
+use crate::infra::order::{self, Thing, Unit};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,6 +61,45 @@ pub struct Stack {
     /// deploy order (deploy.sh runs organization-wide steps around them).
     pub first_of_kind: bool,
     pub last_of_kind: bool,
+    /// What it creates that other stacks need, and what it needs.
+    pub creates: Vec<Thing>,
+    pub uses: Vec<Thing>,
+    /// Organization-level steps that must run right before it: the first
+    /// stack needing trusted access or a delegated administrator gets them.
+    pub before: Vec<OrganizationStep>,
+}
+
+impl Unit for Stack {
+    fn id(&self) -> &str {
+        &self.name
+    }
+    fn creates(&self) -> &[Thing] {
+        &self.creates
+    }
+    fn uses(&self) -> &[Thing] {
+        &self.uses
+    }
+}
+
+/// A call to AWS Organizations that CloudFormation has no resource for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganizationStep {
+    /// `enable-aws-service-access` or `register-delegated-administrator`.
+    pub command: &'static str,
+    pub principal: String,
+    /// For a delegated administrator: the account's ID (or its placeholder).
+    pub account_id_value: Option<String>,
+    /// What it does, for people: "enable trusted access for CloudTrail".
+    pub description: String,
+}
+
+impl OrganizationStep {
+    fn creates(&self) -> Thing {
+        match self.command {
+            "enable-aws-service-access" => Thing::TrustedAccess(self.principal.clone()),
+            _ => Thing::DelegatedAdministrator(self.principal.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -156,6 +201,9 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         workload: None,
         first_of_kind: false,
         last_of_kind: false,
+        creates: Vec::new(),
+        uses: Vec::new(),
+        before: Vec::new(),
     };
 
     let mut organization = stack(
@@ -412,9 +460,11 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     }
     params.extend(key_params.iter().cloned());
     if lz.pipeline.source.provider == super::SourceProvider::Codeconnections {
+        // Empty unless the user brings a connection of their own: the stack
+        // then creates one (pending until a person activates it).
         params.push(Parameter {
             key: "ConnectionArn".into(),
-            value: placeholder(CONNECTION),
+            value: "${CODECONNECTIONS_CONNECTION_ARN:-}".into(),
             account: None,
         });
     }
@@ -424,10 +474,13 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
         dedup(&mut params);
     }
     pipeline.parameters = params;
-    pipeline.exports.push(Export {
-        output: "NotificationsTopicArn".into(),
-        placeholder: "PIPELINE_TOPIC_ARN".into(),
-    });
+    // Only the Slack channel (in the governance stack) takes the topic.
+    if lz.notifications.slack_team_id.is_some() {
+        pipeline.exports.push(Export {
+            output: "NotificationsTopicArn".into(),
+            placeholder: "PIPELINE_TOPIC_ARN".into(),
+        });
+    }
     stacks.push(pipeline);
 
     let mut governance = stack(
@@ -603,34 +656,176 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
             note: None,
         });
     }
-    if lz.pipeline.source.provider == super::SourceProvider::Codeconnections {
+    if lz.notifications.slack_team_id.is_some() {
         placeholders.push(Placeholder {
-            name: CONNECTION.into(),
-            description: format!("the ARN of the connection to `{}`", lz.pipeline.source.repository),
+            name: "PIPELINE_TOPIC_ARN".into(),
+            description: "the ARN of the pipeline's notifications topic".into(),
             command: None,
-            output: None,
-            note: Some(format!(
-                "create it in the {} account (Developer Tools, Settings, Connections) and finish the handshake with your git host",
-                tooling.name
-            )),
+            output: Some(StackOutput {
+                stack: format!("{name}-tooling"),
+                key: "NotificationsTopicArn".into(),
+            }),
+            note: None,
         });
     }
-    placeholders.push(Placeholder {
-        name: "PIPELINE_TOPIC_ARN".into(),
-        description: "the ARN of the pipeline's notifications topic".into(),
-        command: None,
-        output: Some(StackOutput {
-            stack: format!("{name}-tooling"),
-            key: "NotificationsTopicArn".into(),
-        }),
-        note: None,
-    });
+    declare(lz, &mut stacks);
+    // A cycle is lzgen's own bug: the stacks keep the listed order, and
+    // verification reports the use that comes too early.
+    let mut stacks = order::sort(&stacks).unwrap_or(stacks);
+    add_organization_steps(&mut stacks, &security);
     for i in 0..stacks.len() {
         let kind = stacks[i].kind;
         stacks[i].first_of_kind = !stacks[..i].iter().any(|s| s.kind == kind);
         stacks[i].last_of_kind = !stacks[i + 1..].iter().any(|s| s.kind == kind);
     }
     (stacks, placeholders)
+}
+
+/// What each stack creates and uses. The parameters say most of it (an
+/// account's ID, another stack's output); the rest is what AWS checks when a
+/// resource is created: a role another account's resource names, trusted
+/// access for a service administered for the organization.
+fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
+    let by_env: std::collections::BTreeMap<String, &str> = lz
+        .accounts
+        .iter()
+        .map(|a| (a.id_env.clone(), a.name.as_str()))
+        .collect();
+    let exported: std::collections::BTreeSet<String> = stacks
+        .iter()
+        .flat_map(|s| s.exports.iter().map(|e| e.placeholder.clone()))
+        .collect();
+    let pipeline_targets: Vec<String> = lz.pipeline_accounts();
+    let names = &lz.names;
+    for s in stacks.iter_mut() {
+        let mut uses = Vec::new();
+        if s.account != MANAGEMENT {
+            uses.push(Thing::Account(s.account.clone()));
+        }
+        for p in &s.parameters {
+            if let Some(account) = &p.account {
+                uses.push(Thing::Account(account.clone()));
+            }
+            for name in placeholders_in(&p.value) {
+                if let Some(account) = by_env.get(name) {
+                    uses.push(Thing::Account((*account).to_string()));
+                } else if exported.contains(name) {
+                    uses.push(Thing::Output(name.to_string()));
+                }
+            }
+        }
+        let mut creates: Vec<Thing> = s
+            .exports
+            .iter()
+            .map(|e| Thing::Output(e.placeholder.clone()))
+            .collect();
+        match s.kind {
+            StackKind::Organization => creates.extend(
+                lz.accounts
+                    .iter()
+                    .filter(|a| a.id.is_none())
+                    .map(|a| Thing::Account(a.name.clone())),
+            ),
+            StackKind::OrganizationTrail => {
+                uses.push(Thing::TrustedAccess("cloudtrail.amazonaws.com".into()));
+            }
+            StackKind::Security => {
+                let mut trusted = Vec::new();
+                let mut delegated = Vec::new();
+                if lz.security.access_analyzer {
+                    trusted.push("access-analyzer.amazonaws.com");
+                    delegated.push("access-analyzer.amazonaws.com");
+                }
+                if s.home && lz.security.config_rules {
+                    trusted.push("config.amazonaws.com");
+                    delegated.push("config.amazonaws.com");
+                }
+                if lz.security.guardduty {
+                    trusted.push("guardduty.amazonaws.com");
+                }
+                if lz.security.security_hub {
+                    trusted.push("securityhub.amazonaws.com");
+                }
+                uses.extend(trusted.into_iter().map(|p| Thing::TrustedAccess(p.into())));
+                uses.extend(
+                    delegated
+                        .into_iter()
+                        .map(|p| Thing::DelegatedAdministrator(p.into())),
+                );
+            }
+            // The home region's baseline creates the recorder role that
+            // the other regions' recorders name.
+            StackKind::Baseline if lz.security.config_rules => {
+                let role = Thing::Role(s.account.clone(), names.config_recorder_role.clone());
+                if s.home {
+                    creates.push(role);
+                } else {
+                    uses.push(role);
+                }
+            }
+            StackKind::WorkloadRoles => {
+                creates.push(Thing::Role(s.account.clone(), names.deploy_role.clone()));
+            }
+            // CreatePipeline checks that the pipeline's role can assume each
+            // cross-account action's role (CodePipeline User Guide, "Create a
+            // pipeline that uses resources from another AWS account"), so
+            // those roles must exist first.
+            StackKind::Tooling => uses.extend(
+                pipeline_targets
+                    .iter()
+                    .map(|a| Thing::Role(a.clone(), names.deploy_role.clone())),
+            ),
+            _ => {}
+        }
+        uses.sort();
+        uses.dedup();
+        s.uses = uses;
+        s.creates = creates;
+    }
+}
+
+/// The `NAME`s of every `${NAME}` in a value.
+fn placeholders_in(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Gives the first stack that needs trusted access or a delegated
+/// administrator the steps that provide them.
+fn add_organization_steps(stacks: &mut [Stack], security: &Account) {
+    let mut provided = std::collections::BTreeSet::new();
+    for s in stacks.iter_mut() {
+        for thing in s.uses.clone() {
+            let step = match &thing {
+                Thing::TrustedAccess(p) => OrganizationStep {
+                    command: "enable-aws-service-access",
+                    principal: p.clone(),
+                    account_id_value: None,
+                    description: format!(
+                        "enable trusted access for {}",
+                        crate::infra::preconditions::service_name(p)
+                    ),
+                },
+                Thing::DelegatedAdministrator(p) => OrganizationStep {
+                    command: "register-delegated-administrator",
+                    principal: p.clone(),
+                    account_id_value: Some(security.id_value.clone()),
+                    description: format!(
+                        "make the {} account the {} administrator",
+                        security.name,
+                        crate::infra::preconditions::service_name(p)
+                    ),
+                },
+                _ => continue,
+            };
+            if provided.insert(thing) {
+                s.creates.push(step.creates());
+                s.before.push(step);
+            }
+        }
+    }
 }
 
 /// "A, B and C".
@@ -641,8 +836,6 @@ fn join_words(parts: &[&str]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
-
-const CONNECTION: &str = "CODECONNECTIONS_CONNECTION_ARN";
 
 fn key_placeholder(region: &str) -> String {
     format!(

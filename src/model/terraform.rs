@@ -3,6 +3,7 @@
 //! the order they are applied.
 
 use super::{LandingZone, stacks::MANAGEMENT};
+use crate::infra::order::{self, Thing, Unit};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +30,30 @@ pub struct TerraformRoot {
     /// Path from the root's folder back to the repository's `terraform/`.
     pub up: String,
     pub description: String,
+    /// What it creates that other roots need (its own state, read by
+    /// `terraform_remote_state`; accounts; roles), and what it needs.
+    pub creates: Vec<Thing>,
+    pub uses: Vec<Thing>,
+    /// Service principals whose trusted access `scripts/terraform.sh` turns
+    /// on right before this root, the first that needs it.
+    pub trusted_access: Vec<String>,
+}
+
+impl Unit for TerraformRoot {
+    fn id(&self) -> &str {
+        &self.folder
+    }
+    fn creates(&self) -> &[Thing] {
+        &self.creates
+    }
+    fn uses(&self) -> &[Thing] {
+        &self.uses
+    }
+}
+
+/// The state another root reads through `terraform_remote_state`.
+fn state(root: &str) -> Thing {
+    Thing::Output(format!("terraform state of {root}"))
 }
 
 pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
@@ -53,6 +78,9 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
                 state_key: format!("{account}/{region}/{name}/terraform.tfstate"),
                 up: "../".repeat(depth + 1),
                 description: description.to_string(),
+                creates: Vec::new(),
+                uses: Vec::new(),
+                trusted_access: Vec::new(),
             });
         };
     push(
@@ -135,5 +163,93 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
             "the deployment roles and the application's network and compute, in every region",
         );
     }
+    declare(lz, &mut roots);
+    // A cycle is lzgen's own bug: the listed order stays, and the tests
+    // report the use that comes too early.
+    let mut roots = order::sort(&roots).unwrap_or(roots);
+    let mut provided = std::collections::BTreeSet::new();
+    for root in &mut roots {
+        for thing in &root.uses {
+            if let Thing::TrustedAccess(p) = thing
+                && provided.insert(p.clone())
+            {
+                root.trusted_access.push(p.clone());
+            }
+        }
+        let steps = root
+            .trusted_access
+            .iter()
+            .map(|p| Thing::TrustedAccess(p.clone()));
+        root.creates.extend(steps);
+    }
     roots
+}
+
+/// What each root creates and uses: the remote states it reads (as its
+/// templates do), the accounts it works in, the roles the pipeline names,
+/// and trusted access for the services it administers for the organization.
+fn declare(lz: &LandingZone, roots: &mut [TerraformRoot]) {
+    let names = &lz.names;
+    let pipeline_targets = lz.pipeline_accounts();
+    for root in roots.iter_mut() {
+        let mut creates = vec![state(&root.name)];
+        let mut uses = Vec::new();
+        if root.kind != "organization" {
+            // Every member root's provider reads the account IDs from the
+            // organization root's state (terraform/<root>/providers.tf).
+            uses.push(state("organization"));
+        }
+        if root.account != MANAGEMENT {
+            uses.push(Thing::Account(root.account.clone()));
+        }
+        match root.kind.as_str() {
+            "organization" => creates.extend(
+                lz.accounts
+                    .iter()
+                    .filter(|a| a.id.is_none())
+                    .map(|a| Thing::Account(a.name.clone())),
+            ),
+            "organization-trail" => {
+                uses.push(state("log-archive"));
+                uses.push(Thing::TrustedAccess("cloudtrail.amazonaws.com".into()));
+            }
+            "baseline" => uses.push(state("log-archive")),
+            "security" => {
+                uses.push(state("log-archive"));
+                let mut principals = Vec::new();
+                if lz.security.access_analyzer {
+                    principals.push("access-analyzer.amazonaws.com");
+                }
+                if lz.security.config_rules {
+                    principals.push("config.amazonaws.com");
+                }
+                if lz.security.guardduty {
+                    principals.push("guardduty.amazonaws.com");
+                }
+                if lz.security.security_hub {
+                    principals.push("securityhub.amazonaws.com");
+                }
+                uses.extend(
+                    principals
+                        .into_iter()
+                        .map(|p| Thing::TrustedAccess(p.into())),
+                );
+            }
+            "tooling" => {
+                uses.push(state("artifact"));
+                uses.extend(
+                    pipeline_targets
+                        .iter()
+                        .map(|a| Thing::Role(a.clone(), names.deploy_role.clone())),
+                );
+            }
+            "workload" => {
+                uses.push(state("artifact"));
+                creates.push(Thing::Role(root.account.clone(), names.deploy_role.clone()));
+            }
+            _ => {}
+        }
+        root.creates = creates;
+        root.uses = uses;
+    }
 }

@@ -227,10 +227,16 @@ impl Validator {
         );
 
         let prod_change_roles = prod_change_roles(&names, pipeline.deploy.compute);
+        let adopted_accounts = accounts
+            .iter()
+            .filter(|a| a.id.is_some())
+            .map(|a| a.name.clone())
+            .collect();
         let mut zone = LandingZone {
             organization,
             ous,
             accounts,
+            adopted_accounts,
             holders,
             pipeline,
             guardrails,
@@ -527,6 +533,10 @@ impl Validator {
                 out.push(account);
             }
         }
+        let mut previous: Option<String> = None;
+        for account in out.iter_mut().filter(|a| a.id.is_none()) {
+            account.created_after = previous.replace(account.logical_id.clone());
+        }
         // Without a valid OU tree no account can be placed; the tree's own
         // problems say why, so nothing more is reported here.
         (self.problems.len() == before && ous.is_some()).then_some(out)
@@ -693,6 +703,7 @@ impl Validator {
             id_value,
             id_env,
             vpcs: Vec::new(),
+            created_after: None,
             name,
         })
     }
@@ -1726,6 +1737,16 @@ fn names(org: &str, app: &str) -> Names {
         ecr_repository: format!("{org}/{app}"),
         trail: format!("{org}-organization-trail"),
         pipeline: format!("{org}-{app}"),
+        connection: {
+            let mut name: String = format!("{org}-{app}").chars().take(32).collect();
+            while name.ends_with('-') {
+                name.pop();
+            }
+            name
+        },
+        // lzgen.yaml v1 has no key for the git host: the README says where
+        // to change it.
+        connection_provider: "GitHub".into(),
         pipeline_role: format!("{org}-{app}-pipeline"),
         build_role: format!("{org}-{app}-build"),
         build_project: format!("{org}-{app}-build"),
@@ -1741,6 +1762,7 @@ fn names(org: &str, app: &str) -> Names {
         hook_function: format!("{org}-{app}-traffic-hook"),
         function_role: format!("{org}-{app}-function"),
         hook_role: format!("{org}-{app}-traffic-hook"),
+        service_role_path: format!("/{org}-{app}/"),
         deployer_role: format!("{org}-{app}-deployer"),
         deployer_project: format!("{org}-{app}-deploy-lambda"),
         auto_scaling_group: format!("{org}-{app}"),
@@ -1798,6 +1820,11 @@ fn prod_change_roles(names: &Names, compute: Compute) -> Vec<String> {
         names.config_remediation_role.clone(),
         names.drift_reader_role.clone(),
     ]);
+    // The per-region service roles, by their path: `acme-app/*`.
+    roles.push(format!(
+        "{}*",
+        names.service_role_path.trim_start_matches('/')
+    ));
     roles
 }
 

@@ -116,7 +116,36 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def run_answer_set(lzgen, work, name, args):
+SHIM = """#!/usr/bin/env bash
+# Stands in front of the AWS CLI for one stack ($SHIM_STACK): reports it as in
+# progress once, then as ROLLBACK_COMPLETE, until it is deleted. Every other
+# call, and that delete, goes on to the real CLI.
+if [[ " $* " == *" --stack-name $SHIM_STACK "* ]] && [ ! -e "$SHIM_STATE.deleted" ]; then
+  case " $* " in
+    *" delete-stack "*) : > "$SHIM_STATE.deleted" ;;
+    *" describe-stacks "*"Stacks[0].StackStatus"*)
+      if [ -e "$SHIM_STATE.polled" ]; then echo ROLLBACK_COMPLETE; else : > "$SHIM_STATE.polled"; echo CREATE_IN_PROGRESS; fi
+      exit 0 ;;
+  esac
+fi
+exec REAL_AWS "$@"
+"""
+
+
+def deploy_sh(repo, env, work, log_name):
+    # moto never finishes a stack whose creation it failed: wait 2 minutes,
+    # not an hour, before calling it stuck.
+    env = dict(env, DEPLOY_WAIT_MINUTES="2")
+    run = subprocess.run(
+        ["bash", "scripts/deploy.sh", "--skip-organization"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    with open(os.path.join(work, log_name), "w") as log:
+        log.write(run.stdout + run.stderr)
+    return run
+
+
+def run_answer_set(lzgen, work, name, args, recovery=False):
     print(f"\n== {name}: lzgen new {' '.join(args)}", flush=True)
     repo = os.path.join(work, name)
     subprocess.run([lzgen, "--quiet", "new", repo, *args], check=True)
@@ -150,15 +179,14 @@ def run_answer_set(lzgen, work, name, args):
         tooling, artifact = ids[holder["tooling"]], ids[holder["artifact"]]
 
         env = base_env(moto, home)
+        # moto has no AWS::CodeConnections::Connection: the tooling stack is
+        # given a connection of the user's own instead (the same path a team
+        # with an activated connection takes), and the created connection is
+        # checked on the template by the Rust tests.
         env["CODECONNECTIONS_CONNECTION_ARN"] = (
             f"arn:aws:codeconnections:{home}:{tooling}:connection/0a1b2c3d-0000-4000-8000-000000000000"
         )
-        deploy = subprocess.run(
-            ["bash", "scripts/deploy.sh", "--skip-organization"],
-            cwd=repo, env=env, capture_output=True, text=True, timeout=1800,
-        )
-        with open(os.path.join(work, f"{name}.deploy.log"), "w") as log:
-            log.write(deploy.stdout + deploy.stderr)
+        deploy = deploy_sh(repo, env, work, f"{name}.deploy.log")
         # Two organization-wide steps moto cannot take: it has no GuardDuty
         # UpdateOrganizationConfiguration, and its Organizations does not know
         # config.amazonaws.com as a service principal (AWS documents it for
@@ -179,6 +207,40 @@ def run_answer_set(lzgen, work, name, args):
         if not check(ok, f"{name}: scripts/deploy.sh --skip-organization deploys every stack; unfinished: {unfinished or 'nothing'}"):
             print("\n".join(output.splitlines()[-30:]))
             return
+
+        # A second run after a complete one changes nothing: every stack is
+        # found deployed from the same template and parameters, and the run
+        # ends as the first did.
+        again = deploy_sh(repo, env, work, f"{name}.deploy-again.log")
+        out2 = again.stdout + again.stderr
+        steps = [l for l in out2.splitlines() if l.startswith("==> ") and " (account " in l]
+        unchanged = out2.splitlines().count("no changes")
+        check(again.returncode == deploy.returncode and steps and unchanged == len(steps),
+              f"{name}: a second run of deploy.sh changes nothing ({unchanged} of {len(steps)} stacks unchanged) "
+              f"and exits {again.returncode} as the first did")
+
+        # A run after a failed creation recovers. moto has no rollback, so a
+        # stand-in in front of the AWS CLI reports one stack as still in
+        # progress, then as ROLLBACK_COMPLETE, until deploy.sh deletes it;
+        # the delete and the new creation go to moto.
+        if recovery:
+            victim = f"{org_name}-governance"
+            shim = os.path.abspath(os.path.join(work, f"{name}.shim"))
+            os.makedirs(shim, exist_ok=True)
+            with open(os.path.join(shim, "aws"), "w") as f:
+                f.write(SHIM.replace("REAL_AWS", os.path.join(os.path.dirname(sys.executable), "aws")))
+            os.chmod(os.path.join(shim, "aws"), 0o755)
+            env3 = dict(env, PATH=shim + os.pathsep + env["PATH"], SHIM_STACK=victim,
+                        SHIM_STATE=os.path.join(shim, "state"))
+            third = deploy_sh(repo, env3, work, f"{name}.deploy-recover.log")
+            out3 = third.stdout + third.stderr
+            cfn = session(moto, home, tooling).client("cloudformation", endpoint_url=moto.url)
+            status = cfn.describe_stacks(StackName=victim)["Stacks"][0]["StackStatus"]
+            check(third.returncode == deploy.returncode
+                  and f"{victim} is ROLLBACK_COMPLETE after a failed creation: deleting it to create it again" in out3
+                  and os.path.exists(os.path.join(shim, "state.deleted")) and status == "CREATE_COMPLETE",
+                  f"{name}: after {victim} was left in ROLLBACK_COMPLETE, deploy.sh waits, deletes it, creates it again "
+                  f"({status}) and exits {third.returncode}")
 
         # Every stack but the organization's is complete, in its account and region.
         expected = {}
@@ -232,7 +294,9 @@ def run_answer_set(lzgen, work, name, args):
             for region in regions:
                 gd = session(moto, region).client("guardduty", endpoint_url=moto.url)
                 admins = [a["AdminAccountId"] for a in gd.list_organization_admin_accounts()["AdminAccounts"]]
-                check(admins == [ids[security_holder]], f"{name}: GuardDuty's administrator in {region} is the security account")
+                # deploy.sh ran more than once here, and moto lists an
+                # administrator once per call that made it one.
+                check(set(admins) == {ids[security_holder]}, f"{name}: GuardDuty's administrator in {region} is the security account")
 
         # The drift reader in every account: trusted only by the drift function's role.
         drift_function_role = f"arn:aws:iam::{tooling}:role/{org_name}-drift-detection"
@@ -360,9 +424,10 @@ def main():
             current.append(arg)
     if current:
         sets.append(current)
-    for args in sets:
+    for i, args in enumerate(sets):
         name = "-".join(a.replace("/", "_").replace(".yaml", "") for a in args if not a.startswith("-"))
-        run_answer_set(lzgen, work, name, args)
+        # The recovery from a failed creation is shown once, on the first set.
+        run_answer_set(lzgen, work, name, args, recovery=(i == 0))
     print(f"\nmoto-deploy: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
     sys.exit(1 if RESULTS["failed"] else 0)
 

@@ -1,9 +1,11 @@
 //! lzgen's integration tests: one binary, so the crate is linked once.
 
 mod cli;
+mod deploy_order;
 mod golden;
 mod governance;
 mod pipeline;
+mod real_aws;
 mod support;
 mod terminal;
 mod terraform;

@@ -92,7 +92,6 @@ impl Repo {
             .args(args)
             .env("PATH", path)
             .env("CALLS", &calls)
-            .env_remove("CONNECTION_ARN")
             .env_remove("DRIFTED")
             .stdin(Stdio::null());
         for (k, v) in env {
@@ -119,11 +118,6 @@ fn make_executable(path: &Path) {
 
 #[cfg(not(unix))]
 fn make_executable(_: &Path) {}
-
-const CONNECTION: (&str, &str) = (
-    "CONNECTION_ARN",
-    "arn:aws:codeconnections:us-east-1:222222222222:connection/0f0e0d0c-aaaa-bbbb-cccc-000000000000",
-);
 
 /// The roots in the order the README's deploy table gives them.
 fn roots_in_readme(repo: &Repo) -> Vec<String> {
@@ -153,7 +147,7 @@ fn chdirs_of(calls: &[String], verb: &str) -> Vec<String> {
 #[test]
 fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
     let repo = Repo::new(&[]);
-    let run = repo.run(&["apply", "--yes"], &[CONNECTION]);
+    let run = repo.run(&["apply", "--yes"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let order = roots_in_readme(&repo);
@@ -184,11 +178,8 @@ fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
             "-chdir=terraform/organization" | "-chdir=terraform/bootstrap"
         );
         assert_eq!(bucket, needs_bucket, "{call}");
-        assert_eq!(
-            call.contains(&format!("-var=connection_arn={}", CONNECTION.1)),
-            root == "-chdir=terraform/tooling",
-            "{call}"
-        );
+        // The tooling root creates the connection itself: no ARN to pass.
+        assert!(!call.contains("connection_arn"), "{call}");
     }
 
     // Trusted access for the standard preset's services, before the
@@ -222,7 +213,7 @@ fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
 #[test]
 fn destroy_goes_in_reverse_and_keeps_the_state_bucket() {
     let repo = Repo::new(&[]).bootstrapped();
-    let run = repo.run(&["destroy", "--yes"], &[CONNECTION]);
+    let run = repo.run(&["destroy", "--yes"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut order = roots_in_readme(&repo);
     order.reverse();
@@ -239,7 +230,7 @@ fn destroy_goes_in_reverse_and_keeps_the_state_bucket() {
 fn without_a_terminal_or_yes_nothing_is_changed() {
     let repo = Repo::new(&[]).bootstrapped();
     for command in ["apply", "destroy"] {
-        let run = repo.run(&[command], &[CONNECTION]);
+        let run = repo.run(&[command], &[]);
         assert_eq!(run.code, 2, "{command}: {}", run.stderr);
         assert!(
             run.stderr.contains("stdin is not a terminal; pass --yes"),
@@ -249,32 +240,30 @@ fn without_a_terminal_or_yes_nothing_is_changed() {
         assert!(run.calls.is_empty(), "{command}: {:?}", run.calls);
     }
     // Plans change nothing and need no answer.
-    let run = repo.run(&["plan"], &[CONNECTION]);
+    let run = repo.run(&["plan"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(chdirs_of(&run.calls, "plan").len(), 15);
     assert!(chdirs_of(&run.calls, "apply").is_empty());
 }
 
 #[test]
-fn bad_commands_and_a_missing_connection_fail_clearly() {
+fn bad_commands_fail_clearly_and_no_connection_is_asked_for() {
     let repo = Repo::new(&[]);
-    let run = repo.run(&["deploy"], &[CONNECTION]);
+    let run = repo.run(&["deploy"], &[]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
             .contains("unknown command deploy (expected apply, plan, drift or destroy)")
     );
-    let run = repo.run(&["plan", "--force"], &[CONNECTION]);
+    let run = repo.run(&["plan", "--force"], &[]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown option --force"));
+    // Nothing has to be created by hand first: the tooling root makes the
+    // connection (defect 9 of issue 12).
+    let repo = repo.bootstrapped();
     let run = repo.run(&["plan"], &[]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("set CONNECTION_ARN first"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.calls.is_empty(), "{:?}", run.calls);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("CONNECTION_ARN"), "{}", run.stderr);
 }
 
 #[test]
@@ -301,11 +290,12 @@ fn drift_names_the_roots_that_differ_and_exits_2() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("Differs from the code:\n  terraform/tooling\n  terraform/workloads/prod\n"),
+            .contains("Differs from the code:\n  terraform/workloads/prod\n  terraform/tooling\n"),
         "{}",
         run.stderr
     );
-    // Every root is still checked after the first that drifted.
+    // Listed in apply order (the workloads' roles before the pipeline that
+    // assumes them); every root is still checked after the first that drifted.
     assert_eq!(chdirs_of(&run.calls, "plan").len(), 15);
 }
 
@@ -316,8 +306,8 @@ fn deploy_and_destroy_scripts_are_terraform_apply_and_destroy() {
         ("scripts/deploy.sh", "apply"),
         ("scripts/destroy.sh", "destroy"),
     ] {
-        let through = repo.run_script(script, &["--yes"], &[CONNECTION]);
-        let direct = repo.run(&[command, "--yes"], &[CONNECTION]);
+        let through = repo.run_script(script, &["--yes"], &[]);
+        let direct = repo.run(&[command, "--yes"], &[]);
         assert_eq!(through.code, 0, "{script}: {}", through.stderr);
         assert!(!through.calls.is_empty());
         assert_eq!(through.calls, direct.calls, "{script}");
@@ -330,7 +320,7 @@ fn deploy_and_destroy_scripts_are_terraform_apply_and_destroy() {
 #[test]
 fn without_the_bootstrap_state_the_bucket_comes_from_backend_hcl_or_the_environment() {
     let repo = Repo::new(&[]);
-    let run = repo.run(&["plan"], &[CONNECTION]);
+    let run = repo.run(&["plan"], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("no state bucket known: run scripts/terraform.sh apply first, or commit terraform/backend.hcl, or set STATE_BUCKET"),
@@ -339,10 +329,7 @@ fn without_the_bootstrap_state_the_bucket_comes_from_backend_hcl_or_the_environm
     );
     assert!(run.calls.is_empty(), "{:?}", run.calls);
 
-    let run = repo.run(
-        &["drift"],
-        &[CONNECTION, ("STATE_BUCKET", "from-the-environment")],
-    );
+    let run = repo.run(&["drift"], &[("STATE_BUCKET", "from-the-environment")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.calls
@@ -360,10 +347,7 @@ fn without_the_bootstrap_state_the_bucket_comes_from_backend_hcl_or_the_environm
         "bucket = \"committed-bucket\"\nkms_key_id = \"arn:aws:kms:us-east-1:111111111111:key/abc\"\n",
     )
     .expect("write");
-    let run = repo.run(
-        &["plan"],
-        &[CONNECTION, ("STATE_BUCKET", "from-the-environment")],
-    );
+    let run = repo.run(&["plan"], &[("STATE_BUCKET", "from-the-environment")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.calls
