@@ -510,6 +510,26 @@ impl LandingZone {
         self.accounts.iter().find(|a| a.name == name)
     }
 
+    /// The service principals the security services administer the
+    /// organization through, each with whether it also takes a delegated
+    /// administrator (the security account): Access Analyzer and the Config
+    /// aggregator do; GuardDuty and Security Hub name their administrator
+    /// through their own APIs. `with_config` says whether the unit holds the
+    /// Config aggregator (the home region's).
+    pub fn organization_services(&self, with_config: bool) -> Vec<(&'static str, bool)> {
+        let s = &self.security;
+        [
+            (s.access_analyzer, "access-analyzer.amazonaws.com", true),
+            (with_config && s.config_rules, "config.amazonaws.com", true),
+            (s.guardduty, "guardduty.amazonaws.com", false),
+            (s.security_hub, "securityhub.amazonaws.com", false),
+        ]
+        .into_iter()
+        .filter(|(on, _, _)| *on)
+        .map(|(_, principal, delegated)| (principal, delegated))
+        .collect()
+    }
+
     /// The accounts the pipeline deploys to, each once, in stage order.
     pub fn pipeline_accounts(&self) -> Vec<String> {
         let mut seen = std::collections::BTreeSet::new();

@@ -730,27 +730,17 @@ fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
                 uses.push(Thing::TrustedAccess("cloudtrail.amazonaws.com".into()));
             }
             StackKind::Security => {
-                let mut trusted = Vec::new();
-                let mut delegated = Vec::new();
-                if lz.security.access_analyzer {
-                    trusted.push("access-analyzer.amazonaws.com");
-                    delegated.push("access-analyzer.amazonaws.com");
-                }
-                if s.home && lz.security.config_rules {
-                    trusted.push("config.amazonaws.com");
-                    delegated.push("config.amazonaws.com");
-                }
-                if lz.security.guardduty {
-                    trusted.push("guardduty.amazonaws.com");
-                }
-                if lz.security.security_hub {
-                    trusted.push("securityhub.amazonaws.com");
-                }
-                uses.extend(trusted.into_iter().map(|p| Thing::TrustedAccess(p.into())));
+                let services = lz.organization_services(s.home);
                 uses.extend(
-                    delegated
-                        .into_iter()
-                        .map(|p| Thing::DelegatedAdministrator(p.into())),
+                    services
+                        .iter()
+                        .map(|(p, _)| Thing::TrustedAccess((*p).into())),
+                );
+                uses.extend(
+                    services
+                        .iter()
+                        .filter(|(_, delegated)| *delegated)
+                        .map(|(p, _)| Thing::DelegatedAdministrator((*p).into())),
                 );
             }
             // The home region's baseline creates the recorder role that

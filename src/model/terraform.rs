@@ -216,23 +216,11 @@ fn declare(lz: &LandingZone, roots: &mut [TerraformRoot]) {
             "baseline" => uses.push(state("log-archive")),
             "security" => {
                 uses.push(state("log-archive"));
-                let mut principals = Vec::new();
-                if lz.security.access_analyzer {
-                    principals.push("access-analyzer.amazonaws.com");
-                }
-                if lz.security.config_rules {
-                    principals.push("config.amazonaws.com");
-                }
-                if lz.security.guardduty {
-                    principals.push("guardduty.amazonaws.com");
-                }
-                if lz.security.security_hub {
-                    principals.push("securityhub.amazonaws.com");
-                }
+                // The root registers its delegated administrators itself.
                 uses.extend(
-                    principals
+                    lz.organization_services(true)
                         .into_iter()
-                        .map(|p| Thing::TrustedAccess(p.into())),
+                        .map(|(p, _)| Thing::TrustedAccess(p.into())),
                 );
             }
             "tooling" => {

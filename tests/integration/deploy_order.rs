@@ -2,6 +2,7 @@
 //! uses, and every rendered repo meets the preconditions AWS documents
 //! (`lzgen::infra::preconditions`), in the order its scripts run.
 
+use crate::support::{resolved_and_rendered, text};
 use lzgen::infra::order::{Thing, misordered};
 use lzgen::infra::preconditions::{PRECONDITIONS, Precondition, Requirement};
 use lzgen::model::LandingZone;
@@ -21,30 +22,10 @@ const SOURCES: [&str; 8] = [
 ];
 
 fn both(source: &str) -> (LandingZone, Vec<RenderedFile>) {
-    let (preset, config) = match source.strip_prefix("preset:") {
-        Some(name) => (Some(name.to_string()), None),
-        None => (None, Some(source.into())),
-    };
-    let sources = lzgen::config::Sources {
-        preset,
-        config,
-        sets: vec![
-            "organization.iac=both".into(),
-            "terraform.state_locking=dynamodb".into(),
-        ],
-        ..lzgen::config::Sources::default()
-    };
-    let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    let files = lzgen::generate(&resolved).expect("renders");
-    (resolved.zone, files)
-}
-
-fn text<'a>(files: &'a [RenderedFile], path: &str) -> &'a str {
-    let file = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("{path}"));
-    std::str::from_utf8(&file.bytes).expect("utf-8")
+    resolved_and_rendered(
+        source,
+        &["organization.iac=both", "terraform.state_locking=dynamodb"],
+    )
 }
 
 fn adopted(zone: &LandingZone) -> BTreeSet<Thing> {

@@ -4,19 +4,11 @@
 //! guardrail forgets. Each test fails on the output lzgen wrote before the
 //! fix it guards.
 
-use crate::support::rendered;
+use crate::support::{rendered, text};
 use lzgen::render::RenderedFile;
 use serde_yaml::Value;
 
 const BOTH: [&str; 2] = ["organization.iac=both", "terraform.state_locking=dynamodb"];
-
-fn text<'a>(files: &'a [RenderedFile], path: &str) -> &'a str {
-    let file = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("{path} is generated"));
-    std::str::from_utf8(&file.bytes).expect("utf-8")
-}
 
 fn yaml(files: &[RenderedFile], path: &str) -> Value {
     serde_yaml::from_str(text(files, path)).expect("yaml")

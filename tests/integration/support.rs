@@ -83,6 +83,15 @@ pub fn render(args: &[&str]) -> BTreeMap<String, (Vec<u8>, bool)> {
 /// Renders `preset:NAME` or an answers file with `--set` values, in memory,
 /// as `lzgen new` does (verification included).
 pub fn rendered(source: &str, sets: &[&str]) -> Vec<lzgen::render::RenderedFile> {
+    resolved_and_rendered(source, sets).1
+}
+
+/// The landing zone of `preset:NAME` or an answers file with `--set`
+/// values, and its files rendered in memory.
+pub fn resolved_and_rendered(
+    source: &str,
+    sets: &[&str],
+) -> (lzgen::model::LandingZone, Vec<lzgen::render::RenderedFile>) {
     let (preset, config) = match source.strip_prefix("preset:") {
         Some(name) => (Some(name.to_string()), None),
         None => (None, Some(source.into())),
@@ -94,5 +103,15 @@ pub fn rendered(source: &str, sets: &[&str]) -> Vec<lzgen::render::RenderedFile>
         ..lzgen::config::Sources::default()
     };
     let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
-    lzgen::generate(&resolved).expect("renders")
+    let files = lzgen::generate(&resolved).expect("renders");
+    (resolved.zone, files)
+}
+
+/// One rendered file's text.
+pub fn text<'a>(files: &'a [lzgen::render::RenderedFile], path: &str) -> &'a str {
+    let file = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} is generated"));
+    std::str::from_utf8(&file.bytes).expect("utf-8")
 }
