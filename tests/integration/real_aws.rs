@@ -544,7 +544,7 @@ fn a_second_run_and_a_failed_creation_are_handled_by_deploy_sh() {
     assert!(deploy.contains("[ \"$deployed\" = \"$sum\" ]"));
     // A stack in ROLLBACK_COMPLETE is deleted and created again; one still
     // in progress is waited out first.
-    assert!(deploy.contains("ROLLBACK_COMPLETE | ROLLBACK_FAILED)"));
+    assert!(deploy.contains("ROLLBACK_COMPLETE | ROLLBACK_FAILED | REVIEW_IN_PROGRESS)"));
     assert!(
         deploy.contains(
             "aws cloudformation delete-stack --region \"$region\" --stack-name \"$stack\""

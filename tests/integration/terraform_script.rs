@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Records every call as one line, `terraform <args>` or `aws <args>`; a plan
-/// with -detailed-exitcode exits 2 for the roots listed in $DRIFTED.
+/// with -detailed-exitcode exits 2 for the roots listed in $DRIFTED; an apply
+/// of the root in $FAILING fails.
 const TERRAFORM: &str = r#"#!/usr/bin/env bash
 echo "terraform $*" >> "$CALLS"
 case "$*" in
+  "-chdir=$FAILING apply"*) exit 1 ;;
   "-chdir=terraform/bootstrap apply"*) echo '{}' > terraform/bootstrap/terraform.tfstate ;;
   *"output -raw state_bucket"*) echo "acme-tfstate-111111111111-us-east-1" ;;
   *"output -raw state_key_arn"*) echo "arn:aws:kms:us-east-1:111111111111:key/abc" ;;
@@ -93,6 +95,7 @@ impl Repo {
             .env("PATH", path)
             .env("CALLS", &calls)
             .env_remove("DRIFTED")
+            .env("FAILING", "none")
             .stdin(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
@@ -360,5 +363,25 @@ fn without_the_bootstrap_state_the_bucket_comes_from_backend_hcl_or_the_environm
         !run.calls.iter().any(|c| c.contains("bootstrap")),
         "{:?}",
         run.calls
+    );
+}
+
+#[test]
+fn a_failed_apply_stops_there_and_says_how_to_go_on() {
+    let repo = Repo::new(&[]).bootstrapped();
+    let run = repo.run(&["apply", "--yes"], &[("FAILING", "terraform/security")]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("terraform/security did not apply. Fix the cause above and run scripts/terraform.sh apply again"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("force-unlock"), "{}", run.stderr);
+    // Nothing after the failed root was applied.
+    let applied = chdirs_of(&run.calls, "apply");
+    assert_eq!(
+        applied.last().map(String::as_str),
+        Some("terraform/security"),
+        "{applied:?}"
     );
 }
