@@ -540,7 +540,7 @@ fn a_second_run_and_a_failed_creation_are_handled_by_deploy_sh() {
     let deploy = text(&files, "scripts/deploy.sh");
     // Each stack carries the fingerprint it was deployed from; the same
     // fingerprint skips the update.
-    assert!(deploy.contains("\"Key=lzgen:fingerprint,Value=$sum\""));
+    assert!(deploy.contains("\"Key=ManagedBy,Value=lzgen\" \"Key=lzgen:fingerprint,Value=$sum\""));
     assert!(deploy.contains("[ \"$deployed\" = \"$sum\" ]"));
     // A stack in ROLLBACK_COMPLETE is deleted and created again; one still
     // in progress is waited out first.
