@@ -100,6 +100,8 @@ def sentry_as_parliament():
 PARTITION, REGION, ACCOUNT, OTHER = "aws", "us-east-1", "111111111111", "222222222222"
 KEY_ARN = f"arn:{PARTITION}:kms:{REGION}:{OTHER}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 UNRESOLVED = "arn:unresolved"
+# What could not be given a sample value, for IAM_CHECK_DEBUG.
+UNRESOLVED_SEEN = []
 
 # What `Fn::GetAtt X.Arn` (or Terraform's `.arn`) returns, by resource type.
 ARNS = {
@@ -242,6 +244,7 @@ class CfnResolver:
                 return "1234abcd-12ab-34cd-56ef-1234567890ab"
             return "example-" + name.lower()
         self.unresolved += 1
+        UNRESOLVED_SEEN.append(f"Ref {name}")
         return UNRESOLVED
 
     def getatt(self, name, attribute):
@@ -251,6 +254,7 @@ class CfnResolver:
         if attribute == "RoleId":
             return "AROAEXAMPLE"
         self.unresolved += 1
+        UNRESOLVED_SEEN.append(f"GetAtt {name}.{attribute} ({rtype})")
         return UNRESOLVED
 
     def sub(self, text, variables):
@@ -290,6 +294,7 @@ class CfnResolver:
                 return str(self.value(arg[1])).split(arg[0])
             if fn.startswith("Fn::"):
                 self.unresolved += 1
+                UNRESOLVED_SEEN.append(fn)
                 return UNRESOLVED
         if isinstance(v, dict):
             out = {}
@@ -380,6 +385,11 @@ class TfResolver:
         }
         if expr in fixed:
             return fixed[expr]
+        m = re.fullmatch(r"data\.aws_organizations_organization\.\w+\.(\w+)", expr)
+        if m:
+            return {"master_account_id": OTHER, "id": "o-exampleorg1"}.get(
+                m.group(1), f"arn:aws:organizations::{OTHER}:organization/o-exampleorg1"
+            )
         m = re.fullmatch(r"local\.(\w+)(.*)", expr)
         if m and m.group(1) in self.locals:
             value = self.locals[m.group(1)]
@@ -420,6 +430,7 @@ class TfResolver:
             if sample not in (UNRESOLVED, "example"):
                 return sample
         self.unresolved += 1
+        UNRESOLVED_SEEN.append(f"terraform {expr}")
         return UNRESOLVED
 
     def text(self, value):
@@ -696,6 +707,10 @@ def main(dirs):
         f"iam total: {totals['documents']} documents, {totals['statements']} statements, "
         f"{totals['unresolved']} references without a sample value; findings by type: {kinds}"
     )
+    if os.environ.get("IAM_CHECK_DEBUG"):
+        from collections import Counter
+        for what, n in Counter(UNRESOLVED_SEEN).most_common():
+            print(f"unresolved {n:4} {what}", file=sys.stderr)
     stale = [reasons[i] for i in range(len(reasons)) if i not in used]
     for e in stale:
         failed.append(f"tests/iam/reasons.yaml: no finding matches {e['finding']} {e['sid']} {e['subject']} (remove it)")
