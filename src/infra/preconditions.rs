@@ -18,6 +18,9 @@ pub enum Requirement {
     OneAtATime,
     /// The resource waits, in the same template, for a resource of this type.
     After(&'static str),
+    /// The unit holding the resource comes after the unit that exports this
+    /// value (and with it the policies that admit the resource's service).
+    AfterUnitExporting(&'static str),
 }
 
 /// One row: a resource type (with the property that makes the requirement
@@ -116,6 +119,16 @@ pub const PRECONDITIONS: &[Precondition] = &[
         terraform: None,
         requirement: Requirement::OneAtATime,
         source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-account.html",
+    },
+    // GuardDuty checks, when a publishing destination is created, that the
+    // bucket's policy and the key's policy let it write: the log-archive
+    // stack, which holds both, comes first.
+    Precondition {
+        resource_type: "AWS::GuardDuty::PublishingDestination",
+        when: None,
+        terraform: None,
+        requirement: Requirement::AfterUnitExporting("LOG_ARCHIVE_BUCKET"),
+        source: "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html",
     },
     // A delivery channel needs a configuration recorder; so does a rule.
     Precondition {

@@ -265,6 +265,29 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
                             );
                         }
                     }
+                    Requirement::AfterUnitExporting(value) => {
+                        let exporter = zone
+                            .stacks
+                            .iter()
+                            .position(|s| s.exports.iter().any(|e| e.placeholder == value))
+                            .unwrap_or_else(|| panic!("{source}: no stack exports {value}"));
+                        let here = zone
+                            .stacks
+                            .iter()
+                            .position(|s| s.name == stack.name)
+                            .expect("stack");
+                        assert!(
+                            exporter < here,
+                            "{source}: {} before the stack exporting {value} ({})",
+                            stack.name,
+                            row.source
+                        );
+                        assert!(
+                            stack.uses.contains(&Thing::Output(value.to_string())),
+                            "{source}: {} does not declare {value}",
+                            stack.name
+                        );
+                    }
                     Requirement::After(other) => {
                         for (id, r) in &applying {
                             let waits = depends_on(r).iter().any(|d| {
