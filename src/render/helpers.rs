@@ -12,6 +12,9 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("yaml", Box::new(quote_with(yaml)));
     hb.register_helper("json", Box::new(quote_with(json)));
     hb.register_helper("hcl", Box::new(quote_with(hcl)));
+    hb.register_helper("hcl_text", Box::new(quote_with(hcl_text)));
+    hb.register_helper("hcl_heredoc_json", Box::new(quote_with(hcl_heredoc_json)));
+    hb.register_helper("sub_text", Box::new(quote_with(sub_text)));
     hb.register_helper("sh", Box::new(quote_with(sh)));
     hb.register_helper("md", Box::new(quote_with(md)));
     hb.register_helper("mermaid", Box::new(quote_with(mermaid)));
@@ -126,6 +129,36 @@ pub fn hcl(v: &Value) -> String {
     }
 }
 
+/// Text inside an HCL string that the template opened itself
+/// (`"arn:${local.partition}:s3:::{{hcl_text x}}"`): the string's escapes
+/// without its quotes, so the value neither closes the string nor opens an
+/// interpolation.
+pub fn hcl_text(v: &Value) -> String {
+    strip_quotes(&hcl(&Value::String(plain(v))))
+}
+
+/// A JSON value written inside an HCL heredoc, where `${` and `%{` are live
+/// as they are in a string: escaped to `$${` and `%%{`.
+pub fn hcl_heredoc_json(v: &Value) -> String {
+    json(v).replace("${", "$${").replace("%{", "%%{")
+}
+
+/// Text inside a double-quoted `!Sub` string that the template opened itself
+/// (`!Sub "arn:${AWS::Partition}:s3:::{{sub_text x}}"`): YAML's escapes
+/// without the quotes, and `${` written as `${!`, CloudFormation's literal
+/// form, so the value never names a parameter or a resource.
+pub fn sub_text(v: &Value) -> String {
+    strip_quotes(&json(&Value::String(plain(v)))).replace("${", "${!")
+}
+
+fn strip_quotes(quoted: &str) -> String {
+    quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted)
+        .to_string()
+}
+
 /// The text in lower case: `Blue` becomes `blue`.
 pub fn lower(v: &Value) -> String {
     plain(v).to_lowercase()
@@ -215,6 +248,38 @@ mod tests {
     use serde_json::json;
 
     const NASTY: &str = "R&D: Sandbox \"lab\" # not a comment\n${x} %{y} 'o'";
+
+    #[test]
+    fn sub_text_keeps_the_string_and_opens_no_reference() {
+        let doc = format!(
+            "key: !Sub \"arn:${{AWS::Partition}}:s3:::{}\"\n",
+            sub_text(&json!(NASTY))
+        );
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&doc).expect("valid yaml");
+        let serde_yaml::Value::Tagged(sub) = &parsed["key"] else {
+            panic!("a !Sub");
+        };
+        let text = sub.value.as_str().expect("a string");
+        // Only the template's own reference stays live; the value's is ${!.
+        assert_eq!(
+            text.matches("${").count() - text.matches("${!").count(),
+            1,
+            "{text}"
+        );
+        assert_eq!(
+            text.replace("${!", "${"),
+            format!("arn:${{AWS::Partition}}:s3:::{NASTY}")
+        );
+    }
+
+    #[test]
+    fn hcl_text_and_heredoc_json_escape_interpolations_and_directives() {
+        let inside = hcl_text(&json!(NASTY));
+        assert!(!inside.starts_with('"') && inside.contains("$${x}") && inside.contains("%%{y}"));
+        assert!(inside.contains("\\\"lab\\\""), "{inside}");
+        let heredoc = hcl_heredoc_json(&json!(NASTY));
+        assert!(heredoc.starts_with('"') && heredoc.contains("$${x}") && heredoc.contains("%%{y}"));
+    }
 
     #[test]
     fn yaml_quoting_round_trips_through_a_parser() {

@@ -4,6 +4,7 @@ mod cli;
 mod deploy_order;
 mod golden;
 mod governance;
+mod hostile;
 mod pipeline;
 mod real_aws;
 mod support;

@@ -654,7 +654,7 @@ fn an_adopted_account_gets_its_access_role_template_and_deploy_sh_stops_until_it
     std::fs::write(
         bin.join("aws"),
         format!(
-            "#!/usr/bin/env bash\necho \"$*\" >> {}\ncase \"$*\" in\n  *\"sts assume-role\"*210987654321*) exit 254 ;;\n  *describe-organization*) echo o-abcdefghij ;;\n  *list-roots*) echo r-abcd ;;\n  *list-accounts*) echo 111122223333 ;;\n  *) exit 1 ;;\nesac\n",
+            "#!/usr/bin/env bash\necho \"$*\" >> {}\ncase \"$*\" in\n  *\"sts assume-role\"*210987654321*) exit 254 ;;\n  *describe-organization*) echo o-abcdefghij ;;\n  *list-roots*) echo r-abcd ;;\n  *list-accounts*) printf '1111222233%02d\\tnorthwind-%s\\tx@example.com\\n' 1 log-archive 2 security 3 tooling 4 artifact 5 dev 6 research ;;\n  *) exit 1 ;;\nesac\n",
             calls.display()
         ),
     )

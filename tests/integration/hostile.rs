@@ -1,0 +1,120 @@
+//! Answers that look like syntax stay text (issue 13): each value is quoted
+//! for the exact place it lands, so none opens an interpolation, names a
+//! parameter or changes a query. Each test fails on the output lzgen wrote
+//! before the quoting it guards.
+
+use crate::support::{rendered, text};
+
+/// A repository key that is a Terraform interpolation and a quote.
+const TF_HOSTILE: &str = "acme-src/k${file(\"/etc/hostname\")}";
+
+#[test]
+fn a_value_in_a_terraform_string_opens_no_interpolation() {
+    let repository = format!("pipeline.source.repository={TF_HOSTILE}");
+    let files = rendered(
+        "preset:standard",
+        &[
+            "organization.iac=terraform",
+            "pipeline.source.provider=s3",
+            &repository,
+        ],
+    );
+    let main = text(&files, "terraform/tooling/main.tf");
+    // The file parses, and the value is there only in its escaped form.
+    let body: hcl::Body = hcl::from_str(main).expect("terraform/tooling/main.tf parses");
+    assert!(
+        main.contains(r#"acme-src/k$${file(\"/etc/hostname\")}"#),
+        "the value, escaped"
+    );
+    assert!(!main.contains(r#"k${file("#), "a live interpolation");
+    // hcl-rs reads the escaped template back as the literal text.
+    let literal = body
+        .blocks()
+        .filter(|b| b.identifier() == "data")
+        .flat_map(|b| b.body().blocks())
+        .flat_map(|s| s.body().attributes())
+        .filter(|a| a.key() == "resources")
+        .map(|a| a.expr().to_string())
+        .find(|e| e.contains("acme-src/k"))
+        .expect("the source bucket's statement");
+    assert!(literal.contains("$${file("), "{literal}");
+}
+
+#[test]
+fn a_value_in_a_lambda_heredoc_opens_no_template_directive() {
+    let files = rendered(
+        "preset:standard",
+        &[
+            "organization.iac=terraform",
+            "pipeline.deploy.compute=lambda",
+            "pipeline.deploy.strategy=all-at-once",
+            "pipeline.deploy.health_check_path=/h%{if}${x}",
+        ],
+    );
+    let module = text(&files, "terraform/modules/target-lambda/main.tf");
+    hcl::from_str::<hcl::Body>(module).expect("the module parses");
+    assert!(
+        module.contains(r#""/h%%{if}$${x}""#),
+        "escaped in the heredoc"
+    );
+    assert!(!module.contains("/h%{if}"), "a live directive");
+}
+
+#[test]
+fn a_value_in_a_sub_string_names_no_parameter() {
+    let files = rendered(
+        "preset:standard",
+        &[
+            "pipeline.source.provider=s3",
+            "pipeline.source.repository=acme-src/k${HOME}\"x",
+        ],
+    );
+    let template: serde_yaml::Value =
+        serde_yaml::from_str(text(&files, "cloudformation/tooling/pipeline.yaml")).expect("parses");
+    let yaml = serde_yaml::to_string(&template).expect("yaml");
+    // In the !Sub string, the value's ${ is CloudFormation's literal ${!.
+    assert!(
+        yaml.contains("acme-src/k${!HOME}\"x") || yaml.contains(r#"acme-src/k${!HOME}\"x"#),
+        "{}",
+        &yaml[..200]
+    );
+    assert!(
+        !yaml.contains("acme-src/k${HOME}"),
+        "a live reference to a parameter named HOME"
+    );
+}
+
+#[test]
+fn an_email_never_becomes_part_of_a_query() {
+    let files = rendered("preset:standard", &["accounts[0].email=x'||Email!='@x.io"]);
+    for script in ["scripts/deploy.sh", "scripts/destroy.sh"] {
+        let body = text(&files, script);
+        for line in body.lines().filter(|l| l.contains("--query")) {
+            assert!(
+                !line.contains("$name") && !line.contains("$email"),
+                "{script}: {line}"
+            );
+        }
+    }
+    // The lookup itself, run by bash against a stand-in listing: the address
+    // that looks like a query finds its own account, not the first one.
+    let deploy = text(&files, "scripts/deploy.sh");
+    let start = deploy.find("account_id() {").expect("account_id");
+    let function = &deploy[start..start + deploy[start..].find("\n}\n").expect("end") + 2];
+    let script = format!(
+        "fail() {{ echo \"FAIL $*\"; exit 1; }}\naws() {{ printf '111111111111\\tacme-a\\ta@x.io\\n222222222222\\tacme-b\\tx'\"'\"'||Email!='\"'\"'@x.io\\n'; }}\n{function}\naccount_id acme-missing \"$1\"\n"
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .arg("bash")
+        .arg("x'||Email!='@x.io")
+        .output()
+        .expect("bash");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "222222222222",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
