@@ -54,10 +54,15 @@ pub fn run(cli: &Cli) -> u8 {
     };
     let ui = Ui::new(cli.json, cli.quiet);
     match result {
-        Ok(report) => {
-            ui.success(command, report);
-            0
-        }
+        Ok(report) => match ui.success(command, report) {
+            Ok(()) => 0,
+            // A result that did not reach stdout (a full disk, a closed
+            // stream) is a failure of the environment: exit 3, never 0.
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: could not write the output: {e}");
+                3
+            }
+        },
         Err(err) => {
             if matches!(err, Error::Interrupted) {
                 // A prompt may have hidden the cursor when Ctrl-C came.
@@ -334,7 +339,7 @@ impl Ui {
         }
     }
 
-    fn success(&self, command: &str, report: Report) {
+    fn success(&self, command: &str, report: Report) -> std::io::Result<()> {
         if self.json {
             let mut doc = serde_json::Map::new();
             doc.insert("command".into(), json!(command));
@@ -342,18 +347,18 @@ impl Ui {
             doc.extend(report.json);
             doc.insert("warnings".into(), warnings_json(&report.warnings));
             doc.insert("errors".into(), json!([]));
-            print_json(&serde_json::Value::Object(doc));
-            return;
+            return print_json(&serde_json::Value::Object(doc));
         }
         if self.quiet {
-            return;
+            return Ok(());
         }
         let mut err = std::io::stderr().lock();
         for w in &report.warnings {
             let _ = writeln!(err, "{} {w}", self.paint("33", "warning:"));
         }
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(report.text.as_bytes());
+        out.write_all(report.text.as_bytes())?;
+        out.flush()
     }
 
     fn failure(&self, command: &str, err: &Error) {
@@ -366,7 +371,8 @@ impl Ui {
                 "warnings": [],
                 "errors": problems,
             });
-            print_json(&doc);
+            // The error is reported by the exit code even if stdout is gone.
+            let _ = print_json(&doc);
             return;
         }
         let mut out = std::io::stderr().lock();
@@ -384,8 +390,9 @@ impl Ui {
     }
 }
 
-fn print_json(doc: &serde_json::Value) {
+fn print_json(doc: &serde_json::Value) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(doc).unwrap_or_default();
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    writeln!(out, "{text}")?;
+    out.flush()
 }

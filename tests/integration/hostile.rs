@@ -118,3 +118,34 @@ fn an_email_never_becomes_part_of_a_query() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Issue 13, defect 12: a result that cannot be written (a full disk) ends
+/// in exit 3 with the reason, never in exit 0 with an empty file.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_an_error() {
+    for args in [
+        vec!["presets", "show", "lab"],
+        vec!["plan", "--preset", "lab"],
+        vec!["--json", "validate", "--preset", "lab"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let bin = assert_cmd::cargo::cargo_bin("lzgen");
+        let out = std::process::Command::new(bin)
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(full)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("could not write the output"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
