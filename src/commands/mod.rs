@@ -262,6 +262,10 @@ fn validate(inputs: &Inputs) -> Result<Report, Error> {
         inputs.config = Some(PathBuf::from("lzgen.yaml"));
     }
     let resolved = resolve_inputs(&inputs)?;
+    // Every rule and limit `new` applies while rendering (a runtime the
+    // compute cannot start, a guardrail over its quota) is applied here too:
+    // the files are rendered and verified in memory, and nothing is written.
+    crate::generate(&resolved)?;
     let mut report = Report {
         warnings: resolved.warnings.clone(),
         ..Report::default()

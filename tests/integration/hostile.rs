@@ -149,3 +149,62 @@ fn output_that_cannot_be_written_is_an_error() {
         );
     }
 }
+
+/// Issue 13, defect 8: `validate` runs every rule and limit `new` runs, so
+/// the two agree on every answer set: both succeed, or both refuse with the
+/// same exit code.
+#[test]
+fn validate_and_new_agree_on_every_answer_set() {
+    let sets: Vec<Vec<&str>> = vec![
+        vec!["--preset", "lab"],
+        vec!["--preset", "standard"],
+        vec!["--preset", "enterprise"],
+        vec!["--config", "examples/ec2-blue-green.yaml"],
+        vec!["--config", "examples/ecs-linear.yaml"],
+        vec!["--config", "examples/lambda-canary.yaml"],
+        vec!["--config", "examples/multi-region.yaml"],
+        vec!["--config", "examples/terraform.yaml"],
+        // Refused while rendering before validate ran the same rules.
+        vec![
+            "--yes",
+            "--set",
+            "pipeline.deploy.compute=lambda",
+            "--set",
+            "pipeline.deploy.strategy=all-at-once",
+            "--set",
+            "pipeline.build.runtime=java",
+        ],
+        vec!["--yes", "--set", "guardrails.quotas.policy_characters=200"],
+        vec!["--yes", "--set", "organization.home_region=mars-1"],
+    ];
+    let mut refused = 0;
+    for args in sets {
+        let root = crate::support::repo_root();
+        let validate = crate::support::lzgen()
+            .arg("validate")
+            .args(&args)
+            .current_dir(&root)
+            .output()
+            .expect("validate runs");
+        let (_tmp, target) = crate::support::fresh_target();
+        let new = crate::support::lzgen()
+            .arg("new")
+            .arg(&target)
+            .args(&args)
+            .current_dir(&root)
+            .output()
+            .expect("new runs");
+        assert_eq!(
+            validate.status.code(),
+            new.status.code(),
+            "{args:?}: validate {}\nnew {}",
+            String::from_utf8_lossy(&validate.stderr),
+            String::from_utf8_lossy(&new.stderr)
+        );
+        if new.status.code() == Some(2) {
+            refused += 1;
+            assert!(!target.exists(), "{args:?}: nothing written");
+        }
+    }
+    assert_eq!(refused, 3, "the three refused sets are refused by both");
+}
