@@ -606,8 +606,14 @@ fn an_ec2_blue_green_release_may_copy_the_group_again_and_teardown_removes_the_c
     // Terraform keeps the first group in its state: the README says how to
     // let go of it, and that terraform.sh leaves the copies to the user.
     let readme = text(&files, "README.md");
-    assert!(readme.contains("state rm 'module.target_<region>.aws_autoscaling_group.this'"), "README");
-    assert!(readme.contains("`scripts/terraform.sh destroy` does not delete"), "README");
+    assert!(
+        readme.contains("state rm 'module.target_<region>.aws_autoscaling_group.this'"),
+        "README"
+    );
+    assert!(
+        readme.contains("`scripts/terraform.sh destroy` does not delete"),
+        "README"
+    );
     // In-place releases make no copies: nothing to delete.
     let in_place = rendered(
         "preset:standard",
