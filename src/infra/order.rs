@@ -109,6 +109,23 @@ pub fn sort<U: Unit + Clone>(units: &[U]) -> Result<Vec<U>, String> {
     Ok(out)
 }
 
+/// For each unit, in order, the things of a kind (`wanted`) that it is the
+/// first to use: where a step that provides them, outside the units (an
+/// organization setting), must run.
+pub fn first_uses<U: Unit>(units: &[U], wanted: impl Fn(&Thing) -> bool) -> Vec<Vec<Thing>> {
+    let mut seen = BTreeSet::new();
+    units
+        .iter()
+        .map(|u| {
+            u.uses()
+                .iter()
+                .filter(|t| wanted(t) && seen.insert((*t).clone()))
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
 /// Every use that comes before the unit creating it, in the given order:
 /// empty for a sound order. `available` lists what exists before the first
 /// unit (steps run outside the units, values the user gives).
@@ -207,6 +224,25 @@ mod tests {
         );
         let available = external(&units);
         assert!(misordered(&units, &available).is_empty());
+    }
+
+    #[test]
+    fn only_the_first_unit_to_use_a_thing_is_where_its_step_runs() {
+        let ta = |p: &str| Thing::TrustedAccess(p.into());
+        let units = vec![
+            U("trail", vec![], vec![ta("cloudtrail"), role("dev")]),
+            U("security-eu", vec![], vec![ta("guardduty")]),
+            U("security-us", vec![], vec![ta("guardduty"), ta("config")]),
+        ];
+        let firsts = first_uses(&units, |t| matches!(t, Thing::TrustedAccess(_)));
+        assert_eq!(
+            firsts,
+            [
+                vec![ta("cloudtrail")],
+                vec![ta("guardduty")],
+                vec![ta("config")]
+            ]
+        );
     }
 
     #[test]

@@ -93,15 +93,6 @@ pub struct OrganizationStep {
     pub description: String,
 }
 
-impl OrganizationStep {
-    fn creates(&self) -> Thing {
-        match self.command {
-            "enable-aws-service-access" => Thing::TrustedAccess(self.principal.clone()),
-            _ => Thing::DelegatedAdministrator(self.principal.clone()),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Export {
     pub output: String,
@@ -785,19 +776,16 @@ fn placeholders_in(value: &str) -> impl Iterator<Item = &str> {
 /// Gives the first stack that needs trusted access or a delegated
 /// administrator the steps that provide them.
 fn add_organization_steps(stacks: &mut [Stack], security: &Account) {
-    let mut provided = std::collections::BTreeSet::new();
-    for s in stacks.iter_mut() {
-        for thing in s.uses.clone() {
+    let firsts = order::first_uses(stacks, |t| {
+        matches!(
+            t,
+            Thing::TrustedAccess(_) | Thing::DelegatedAdministrator(_)
+        )
+    });
+    for (s, things) in stacks.iter_mut().zip(firsts) {
+        for thing in things {
+            let service = |p: &str| crate::infra::preconditions::service_name(p);
             let step = match &thing {
-                Thing::TrustedAccess(p) => OrganizationStep {
-                    command: "enable-aws-service-access",
-                    principal: p.clone(),
-                    account_id_value: None,
-                    description: format!(
-                        "enable trusted access for {}",
-                        crate::infra::preconditions::service_name(p)
-                    ),
-                },
                 Thing::DelegatedAdministrator(p) => OrganizationStep {
                     command: "register-delegated-administrator",
                     principal: p.clone(),
@@ -805,15 +793,19 @@ fn add_organization_steps(stacks: &mut [Stack], security: &Account) {
                     description: format!(
                         "make the {} account the {} administrator",
                         security.name,
-                        crate::infra::preconditions::service_name(p)
+                        service(p)
                     ),
+                },
+                Thing::TrustedAccess(p) => OrganizationStep {
+                    command: "enable-aws-service-access",
+                    principal: p.clone(),
+                    account_id_value: None,
+                    description: format!("enable trusted access for {}", service(p)),
                 },
                 _ => continue,
             };
-            if provided.insert(thing) {
-                s.creates.push(step.creates());
-                s.before.push(step);
-            }
+            s.before.push(step);
+            s.creates.push(thing);
         }
     }
 }

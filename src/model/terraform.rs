@@ -167,20 +167,14 @@ pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     // A cycle is lzgen's own bug: the listed order stays, and the tests
     // report the use that comes too early.
     let mut roots = order::sort(&roots).unwrap_or(roots);
-    let mut provided = std::collections::BTreeSet::new();
-    for root in &mut roots {
-        for thing in &root.uses {
-            if let Thing::TrustedAccess(p) = thing
-                && provided.insert(p.clone())
-            {
+    let firsts = order::first_uses(&roots, |t| matches!(t, Thing::TrustedAccess(_)));
+    for (root, things) in roots.iter_mut().zip(firsts) {
+        for thing in things {
+            if let Thing::TrustedAccess(p) = &thing {
                 root.trusted_access.push(p.clone());
             }
+            root.creates.push(thing);
         }
-        let steps = root
-            .trusted_access
-            .iter()
-            .map(|p| Thing::TrustedAccess(p.clone()));
-        root.creates.extend(steps);
     }
     roots
 }
