@@ -350,7 +350,7 @@ def cfn_documents(path):
         elif isinstance(node, list):
             for i, child in enumerate(node):
                 walk(child, f"{where}[{i}]")
-        elif isinstance(node, dict) is False and isinstance(node, str) and node.lstrip().startswith("{") and '"Statement"' in node:
+        elif isinstance(node, str) and node.lstrip().startswith("{") and '"Statement"' in node:
             try:
                 walk(json.loads(node), where)
             except ValueError:
