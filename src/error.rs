@@ -68,6 +68,11 @@ impl From<crate::output::OutputError> for Error {
                 "DIR",
                 format!("expected a folder, found the file {}", path.display()),
             )),
+            OutputError::Blocked { path, reason } => Error::invalid(
+                Problem::new("DIR", format!("{} {reason}", path.display()))
+                    .with_hint("nothing was written; move it out of the way, or choose another folder"),
+            ),
+            OutputError::Interrupted => Error::Interrupted,
             OutputError::Io { path, source } => Error::Io { path, source },
         }
     }

@@ -10,11 +10,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
-    // Ctrl-C: put the cursor back (a prompt may have hidden it), remove a
-    // half-written staging folder, and exit 130 with nothing written.
+    // Ctrl-C: while a repo is being written, the writer stops at its next
+    // file, undoes what it did and reports it. Otherwise put the cursor back
+    // (a prompt may have hidden it) and exit 130: nothing was written.
     let _ = ctrlc::set_handler(|| {
+        if lzgen::output::interrupt::request() {
+            return;
+        }
         let _ = dialoguer::console::Term::stderr().show_cursor();
-        lzgen::output::abandon_staging();
         eprintln!("\nInterrupted; nothing was written.");
         std::process::exit(i32::from(lzgen::error::INTERRUPTED));
     });

@@ -1,10 +1,16 @@
 //! The only module that writes. A repo is written all or nothing: every file
-//! goes into a temporary folder beside the target, and only when all of them
-//! are written is that folder moved into place.
+//! goes into a staging folder beside the target, and only when all of them
+//! are written are they moved into place, in a way that an interrupt, an
+//! error or a killed process can always undo (see `transaction`).
 
+pub mod interrupt;
 mod plan;
+mod transaction;
 
 pub use plan::{plan_tree, total_bytes};
+pub use transaction::Recovery;
+
+use transaction::Journal;
 
 use crate::render::RenderedFile;
 use std::fs;
@@ -19,6 +25,13 @@ pub enum OutputError {
     /// The target exists and is not a folder.
     #[error("{} exists and is not a folder", .0.display())]
     NotADirectory(PathBuf),
+    /// Something of the user's stands where lzgen must write, and writing
+    /// would follow a link or remove a folder: a usage error, nothing written.
+    #[error("{}: {reason}", path.display())]
+    Blocked { path: PathBuf, reason: &'static str },
+    /// Ctrl-C came while writing; everything was put back.
+    #[error("interrupted")]
+    Interrupted,
     #[error("could not write {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
 }
@@ -35,6 +48,9 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub struct Written {
     pub files: usize,
     pub bytes: u64,
+    /// Writes of earlier runs, killed half way, that this run cleaned up
+    /// before its own.
+    pub recovered: Vec<Recovery>,
 }
 
 /// Writes `files` into `target`: a missing or empty folder, or with `force`
@@ -51,109 +67,247 @@ pub fn write_repo(
 /// Repos at least this large show a progress bar on a terminal.
 const PROGRESS_FROM_FILES: usize = 150;
 
-/// The staging folder being written, so that an interrupt can remove it.
-static STAGING: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+/// How long a write waits for another lzgen writing beside the same target.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-fn set_staging(path: Option<PathBuf>) {
-    if let Ok(mut guard) = STAGING.lock() {
-        *guard = path;
-    }
-}
-
-/// Removes the staging folder of a write in progress: for the interrupt
-/// handler, so that Ctrl-C leaves nothing behind.
-pub fn abandon_staging() {
-    if let Ok(mut guard) = STAGING.lock()
-        && let Some(path) = guard.take()
-    {
-        let _ = fs::remove_dir_all(path);
-    }
+/// The prefix of the staging folders of a target named `name`.
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.lzgen-")
 }
 
 /// `write_repo`, with a progress bar on stderr for large repos when `terminal`.
+///
+/// The order of steps is what makes the write all or nothing:
+/// 1. create the target's parent folders if missing (removed again on error);
+/// 2. lock the parent folder, so two lzgen runs beside one target take turns;
+/// 3. finish or undo any write of an earlier run that was killed half way;
+/// 4. stage every file in a folder beside the target;
+/// 5. move it into place: one rename for a missing target, otherwise the
+///    journalled moves of `transaction`, which an interrupt or an error undoes.
 pub fn write_repo_with_progress(
     target: &Path,
     files: &[RenderedFile],
     force: bool,
     terminal: bool,
 ) -> Result<Written, OutputError> {
-    let state = target_state(target)?;
-    if state == TargetState::NonEmpty && !force {
-        return Err(OutputError::NotEmpty(target.to_path_buf()));
-    }
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let _writing = interrupt::Writing::begin();
+    let target = resolve_target(target)?;
+    let (parent, name) = match (target.parent(), target.file_name()) {
+        (Some(parent), Some(name)) => (parent.to_path_buf(), name.to_string_lossy().into_owned()),
+        _ => return Err(OutputError::NotADirectory(target)),
     };
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "repo".into());
+    let mut created = CreatedFolders::create(&parent)?;
+    let _lock = lock(&parent)?;
+    let mut recovered = Vec::new();
+    for leftover in transaction::leftovers(&parent, &name)? {
+        let recovery = transaction::recover(&leftover, &target)?;
+        eprintln!("note: {}", recovery_note(&recovery, &target));
+        recovered.push(recovery);
+    }
+    let state = target_state(&target)?;
+    if state == TargetState::NonEmpty && !force {
+        return Err(OutputError::NotEmpty(target));
+    }
+    // Check every destination before staging, so a clash is found before
+    // anything is written.
+    let journal = match state {
+        TargetState::Missing => None,
+        TargetState::Empty | TargetState::NonEmpty => Some(plan_moves(&target, files)?),
+    };
     // Dropping `staging` removes it, so an error leaves nothing behind.
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.lzgen-"))
+        .prefix(&staging_prefix(&name))
         .tempdir_in(&parent)
         .map_err(io_err(&parent))?;
-    set_staging(Some(staging.path().to_path_buf()));
+    let new = staging.path().join(transaction::NEW);
+    fs::create_dir(&new).map_err(io_err(&new))?;
     let bar = if terminal && files.len() >= PROGRESS_FROM_FILES {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
     for (n, file) in files.iter().enumerate() {
-        fault::before_write(n).map_err(io_err(&staging.path().join(&file.path)))?;
-        write_file(staging.path(), file)?;
+        if interrupt::requested() {
+            return Err(OutputError::Interrupted);
+        }
+        fault::before_write(n).map_err(io_err(&new.join(&file.path)))?;
+        write_file(&new, file)?;
         bar.inc(1);
     }
     bar.finish_and_clear();
-    match state {
-        TargetState::Missing => move_into_place(staging, target)?,
-        TargetState::Empty => {
-            fs::remove_dir(target).map_err(io_err(target))?;
-            move_into_place(staging, target)?;
-        }
-        TargetState::NonEmpty => {
-            // Check every destination first, so a clash is found before
-            // anything is moved.
-            for file in files {
-                let dest = target.join(&file.path);
-                if dest.is_dir() {
-                    return Err(OutputError::Io {
-                        path: dest,
-                        source: io::Error::new(
-                            io::ErrorKind::AlreadyExists,
-                            "a folder stands where lzgen writes a file",
-                        ),
-                    });
-                }
-            }
-            for file in files {
-                let from = staging.path().join(&file.path);
-                let dest = target.join(&file.path);
-                if let Some(dir) = dest.parent() {
-                    fs::create_dir_all(dir).map_err(io_err(dir))?;
-                }
-                fs::rename(&from, &dest).map_err(io_err(&dest))?;
-            }
-        }
+    match journal {
+        // One rename: the target appears whole or not at all.
+        None => fs::rename(&new, &target).map_err(io_err(&target))?,
+        // Files move one by one into a folder that exists (so a shell
+        // standing in it stays there), journalled so they can be put back.
+        Some(journal) => transaction::commit(staging.path(), &target, &journal)?,
     }
-    set_staging(None);
+    created.keep();
     Ok(Written {
         files: files.len(),
         bytes: total_bytes(files),
+        recovered,
     })
 }
 
-fn move_into_place(staging: tempfile::TempDir, target: &Path) -> Result<(), OutputError> {
-    let path = staging.keep();
-    fs::rename(&path, target).map_err(|source| {
-        let _ = fs::remove_dir_all(&path);
-        OutputError::Io {
-            path: target.to_path_buf(),
-            source,
+fn recovery_note(recovery: &Recovery, target: &Path) -> String {
+    match recovery {
+        Recovery::Discarded => format!(
+            "removed the staging folder of an earlier lzgen run beside {} that was stopped before it wrote anything",
+            target.display()
+        ),
+        Recovery::RolledBack(n) => format!(
+            "an earlier lzgen run into {} was stopped half way; its {n} moved file(s) were taken out and the files they replaced put back",
+            target.display()
+        ),
+        Recovery::Finished => format!(
+            "an earlier lzgen run into {} had written every file before it was stopped; removed its staging folder",
+            target.display()
+        ),
+    }
+}
+
+/// An absolute path whose last component names the target, so that `.` and
+/// `..` work and the staging folder can go beside it.
+fn resolve_target(target: &Path) -> Result<PathBuf, OutputError> {
+    let absolute = std::path::absolute(target).map_err(io_err(target))?;
+    if fs::symlink_metadata(&absolute).is_ok() {
+        fs::canonicalize(&absolute).map_err(io_err(target))
+    } else {
+        Ok(absolute)
+    }
+}
+
+/// For a target that exists: the folders to create and, for each file,
+/// whether it replaces one. Refuses to write through a symbolic link (it
+/// could lead outside the target) or over a folder.
+fn plan_moves(target: &Path, files: &[RenderedFile]) -> Result<Journal, OutputError> {
+    let mut folders: Vec<String> = Vec::new();
+    let mut known = std::collections::HashSet::new();
+    let mut entries = Vec::with_capacity(files.len());
+    for file in files {
+        let parts: Vec<&str> = file.path.split('/').collect();
+        let mut prefix = String::new();
+        for part in &parts[..parts.len() - 1] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if !known.insert(prefix.clone()) {
+                continue;
+            }
+            let path = target.join(&prefix);
+            match fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => folders.push(prefix.clone()),
+                Err(e) => return Err(io_err(&path)(e)),
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(OutputError::Blocked {
+                        path,
+                        reason: "is a symbolic link where lzgen writes a folder; lzgen never writes through a link, which could lead outside the target",
+                    });
+                }
+                Ok(meta) if !meta.is_dir() => {
+                    return Err(OutputError::Blocked {
+                        path,
+                        reason: "is a file where lzgen writes a folder",
+                    });
+                }
+                Ok(_) => {}
+            }
         }
+        let dest = target.join(&file.path);
+        let replaces = match fs::symlink_metadata(&dest) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(io_err(&dest)(e)),
+            Ok(meta) if meta.is_dir() => {
+                return Err(OutputError::Blocked {
+                    path: dest,
+                    reason: "is a folder where lzgen writes a file",
+                });
+            }
+            // A file, or a link, which the move replaces without following.
+            Ok(_) => true,
+        };
+        entries.push(transaction::Entry {
+            path: file.path.clone(),
+            replaces,
+        });
+    }
+    Ok(Journal {
+        folders,
+        files: entries,
     })
+}
+
+/// The parent folders a write created, removed again unless the write
+/// succeeds, so a failed write leaves nothing behind.
+struct CreatedFolders {
+    created: Vec<PathBuf>,
+}
+
+impl CreatedFolders {
+    fn create(folder: &Path) -> Result<Self, OutputError> {
+        let mut missing = Vec::new();
+        let mut at = Some(folder);
+        while let Some(path) = at {
+            if fs::symlink_metadata(path).is_ok() {
+                break;
+            }
+            missing.push(path.to_path_buf());
+            at = path.parent();
+        }
+        let mut created = CreatedFolders {
+            created: Vec::new(),
+        };
+        for path in missing.into_iter().rev() {
+            fs::create_dir(&path).map_err(io_err(&path))?;
+            created.created.push(path);
+        }
+        Ok(created)
+    }
+
+    fn keep(&mut self) {
+        self.created.clear();
+    }
+}
+
+impl Drop for CreatedFolders {
+    fn drop(&mut self) {
+        for path in self.created.iter().rev() {
+            let _ = fs::remove_dir(path);
+        }
+    }
+}
+
+/// Holds an exclusive lock on the folder beside which the target is written,
+/// so two lzgen runs writing there take turns; waits up to `LOCK_WAIT`.
+#[cfg(unix)]
+fn lock(folder: &Path) -> Result<fs::File, OutputError> {
+    let file = fs::File::open(folder).map_err(io_err(folder))?;
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io_err(folder)(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another lzgen run has been writing here for {} s; try again when it has finished",
+                        LOCK_WAIT.as_secs()
+                    ),
+                )));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(folder)(e)),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock(_: &Path) -> Result<(), OutputError> {
+    Ok(())
 }
 
 fn write_file(root: &Path, file: &RenderedFile) -> Result<(), OutputError> {
@@ -202,17 +356,24 @@ fn target_state(target: &Path) -> Result<TargetState, OutputError> {
 }
 
 /// Fault injection for the tests of all-or-nothing writing. Only debug builds
-/// read `LZGEN_FAIL_AFTER_WRITES=N`, which makes the write of file N fail as
-/// a full disk would; release builds have no such switch.
+/// read these switches; release builds have none:
+/// - `LZGEN_FAIL_AFTER_WRITES=N` makes the staging of file N fail as a full
+///   disk would;
+/// - `LZGEN_ABORT_AT_MOVE=N` kills the process (as SIGKILL would) just before
+///   file N is moved into an existing target.
 mod fault {
     use std::io;
 
     #[cfg(debug_assertions)]
-    pub fn before_write(n: usize) -> io::Result<()> {
-        match std::env::var("LZGEN_FAIL_AFTER_WRITES")
+    fn switch(name: &str) -> Option<usize> {
+        std::env::var(name)
             .ok()
             .and_then(|v| v.parse::<usize>().ok())
-        {
+    }
+
+    #[cfg(debug_assertions)]
+    pub fn before_write(n: usize) -> io::Result<()> {
+        match switch("LZGEN_FAIL_AFTER_WRITES") {
             Some(limit) if n >= limit => Err(io::Error::other(
                 "injected failure (LZGEN_FAIL_AFTER_WRITES)",
             )),
@@ -220,10 +381,20 @@ mod fault {
         }
     }
 
+    #[cfg(debug_assertions)]
+    pub fn before_move(n: usize) {
+        if switch("LZGEN_ABORT_AT_MOVE") == Some(n) {
+            std::process::abort();
+        }
+    }
+
     #[cfg(not(debug_assertions))]
     pub fn before_write(_: usize) -> io::Result<()> {
         Ok(())
     }
+
+    #[cfg(not(debug_assertions))]
+    pub fn before_move(_: usize) {}
 }
 
 #[cfg(test)]
@@ -251,7 +422,8 @@ mod tests {
             written,
             Written {
                 files: 2,
-                bytes: 12
+                bytes: 12,
+                recovered: Vec::new(),
             }
         );
         assert_eq!(

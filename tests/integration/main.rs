@@ -12,3 +12,4 @@ mod terminal;
 mod terraform;
 mod terraform_refs;
 mod terraform_script;
+mod writing;

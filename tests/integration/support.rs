@@ -10,6 +10,7 @@ use std::time::Duration;
 pub fn lzgen() -> Command {
     let mut cmd = Command::cargo_bin("lzgen").expect("the lzgen binary is built");
     cmd.env_remove("LZGEN_FAIL_AFTER_WRITES")
+        .env_remove("LZGEN_ABORT_AT_MOVE")
         .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     cmd
