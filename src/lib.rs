@@ -95,7 +95,8 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         .map_err(|e| Error::Bug(e.to_string()))?;
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let too_large = verify::scp_quota_problems(&resolved.zone, &files);
+    let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
+    too_large.extend(verify::template_size_problems(&resolved.zone, &files));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }

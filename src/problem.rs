@@ -15,17 +15,40 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
+/// The longest key, message or hint shown; a message that echoes a huge
+/// value is cut.
+const MAX_SHOWN: usize = 2_000;
+
+/// `text` safe for a terminal: every control, invisible or
+/// direction-changing character but the line break becomes a `\u{…}` escape,
+/// so an echoed value can neither move the cursor, clear the screen nor
+/// reorder what the user reads; and it is cut at `MAX_SHOWN` characters.
+fn shown(text: String) -> String {
+    let long = text.chars().nth(MAX_SHOWN).is_some();
+    if !long
+        && !text
+            .chars()
+            .any(|c| c != '\n' && crate::config::limits::hidden(c))
+    {
+        return text;
+    }
+    text.split('\n')
+        .map(|line| crate::config::limits::printable(line, MAX_SHOWN))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Problem {
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
-            key: key.into(),
-            message: message.into(),
+            key: shown(key.into()),
+            message: shown(message.into()),
             hint: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(shown(hint.into()));
         self
     }
 }
@@ -54,8 +77,8 @@ pub struct Warning {
 impl Warning {
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {
-            key: key.into(),
-            message: message.into(),
+            key: shown(key.into()),
+            message: shown(message.into()),
         }
     }
 }
@@ -97,6 +120,25 @@ mod tests {
             Some("strategy")
         );
         assert_eq!(did_you_mean("zzz", ["strategy", "compute"]), None);
+    }
+
+    #[test]
+    fn echoed_values_cannot_drive_the_terminal() {
+        let p = Problem::new(
+            "organization.name",
+            "found `x\u{1b}[2J\u{202e}`\nsecond line",
+        )
+        .with_hint("h\u{7}");
+        assert_eq!(
+            p.to_string(),
+            "organization.name: found `x\\u{1b}[2J\\u{202e}`\nsecond line (h\\u{7})"
+        );
+        let long = Problem::new("k", "v".repeat(MAX_SHOWN + 10));
+        assert!(
+            long.message.ends_with("… (10 more characters)"),
+            "{}",
+            long.message
+        );
     }
 
     #[test]

@@ -54,7 +54,6 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
     }
     if lz.organization.iac.cloudformation() {
         defects.extend(parameters_match_templates(lz, files));
-        defects.extend(templates_fit_inline(lz, files));
         defects.extend(prod_roles_outside_the_guardrail(lz, files));
         defects.extend(
             deploy_order_problems(lz, &lz.stacks)
@@ -270,19 +269,43 @@ fn statement_problem(statement: &Value, trust: bool) -> Option<String> {
 }
 
 /// The largest template `create-stack --template-body` accepts, as
-/// scripts/deploy.sh passes them.
+/// scripts/deploy.sh passes them:
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html>
 const TEMPLATE_BODY_LIMIT: usize = 51_200;
 
-fn templates_fit_inline(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+/// Templates this version of lzgen cannot deploy, because they grew past the
+/// inline limit with the number of accounts, regions or OUs. Valid answers,
+/// but beyond what this version handles: a clear refusal naming the sizes
+/// (exit 2), never "a bug in lzgen".
+pub fn template_size_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Problem> {
+    if !lz.organization.iac.cloudformation() {
+        return Vec::new();
+    }
+    let templates: std::collections::HashSet<&str> =
+        lz.stacks.iter().map(|s| s.template.as_str()).collect();
+    let workloads = lz.accounts.iter().filter(|a| a.workload).count();
+    let regions = 1 + lz.organization.other_regions.len();
     files
         .iter()
-        .filter(|f| lz.stacks.iter().any(|s| s.template == f.path) && f.bytes.len() > TEMPLATE_BODY_LIMIT)
-        .map(|f| Defect {
-            path: f.path.clone(),
-            message: format!(
-                "is {} bytes; CloudFormation takes templates of at most {TEMPLATE_BODY_LIMIT} bytes inline, as scripts/deploy.sh passes them",
-                f.bytes.len()
-            ),
+        .filter(|f| templates.contains(f.path.as_str()) && f.bytes.len() > TEMPLATE_BODY_LIMIT)
+        .map(|f| {
+            Problem::new(
+                "accounts",
+                format!(
+                    "expected a landing zone whose CloudFormation templates fit in {TEMPLATE_BODY_LIMIT} bytes \
+                     (the most CloudFormation takes inline, as scripts/deploy.sh passes them), found {} at {} bytes \
+                     with {} account(s), {workloads} of them workloads, {regions} region(s) and {} OU(s)",
+                    f.path,
+                    f.bytes.len(),
+                    lz.accounts.len(),
+                    lz.ous.len()
+                ),
+            )
+            .with_hint(format!(
+                "lzgen {} does not yet upload large templates to S3; deploy fewer workload accounts or regions, \
+                 or write Terraform instead (--set organization.iac=terraform)",
+                env!("CARGO_PKG_VERSION")
+            ))
         })
         .collect()
 }

@@ -84,7 +84,7 @@ fn sources(inputs: &Inputs) -> Sources {
 }
 
 fn read_file(path: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(path)
+    config::limits::read_answers_file(path)
 }
 
 fn resolve_inputs(inputs: &Inputs) -> Result<Resolved, Error> {

@@ -3,6 +3,7 @@
 
 mod answers;
 pub mod keys;
+pub mod limits;
 
 pub use answers::*;
 
@@ -60,6 +61,7 @@ pub fn find_preset(name: &str) -> Result<&'static Preset, Problem> {
 
 /// Parses YAML text; a syntax error names the origin, line and column.
 pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Problem> {
+    limits::refuse_tags(text, origin)?;
     match serde_yaml::from_str::<Value>(text) {
         Ok(Value::Null) => Ok(Value::Mapping(Mapping::new())),
         Ok(value) => Ok(value),
@@ -123,6 +125,11 @@ pub fn layer(
         if let Err(p) = apply_set(&mut doc, assignment) {
             problems.push(p);
         }
+    }
+    if problems.is_empty() {
+        // Bounds and characters first: nothing else reads a document that
+        // is too large, too deep, tagged or holds hidden characters.
+        problems = limits::check_document(&doc);
     }
     if problems.is_empty() {
         Ok(doc)
@@ -191,7 +198,8 @@ pub fn apply_set(doc: &mut Value, assignment: &str) -> Result<(), Problem> {
         Problem::new(
             "--set",
             format!(
-                "expected KEY=VALUE with a dotted KEY such as pipeline.deploy.strategy=canary, found `{assignment}`"
+                "expected KEY=VALUE with a dotted KEY such as pipeline.deploy.strategy=canary, found `{}`",
+                limits::printable(assignment, 80)
             ),
         )
     };
@@ -201,10 +209,19 @@ pub fn apply_set(doc: &mut Value, assignment: &str) -> Result<(), Problem> {
         Segment::Key(k) => Some(k.as_str()),
         Segment::Index(_) => None,
     });
+    let flag = format!("--set {}", limits::printable(path, 80));
+    limits::refuse_tags(raw, &flag).map_err(|mut p| {
+        // A one-line value: its column is enough.
+        p.key = flag.clone();
+        p
+    })?;
     let mut value = serde_yaml::from_str::<Value>(raw).map_err(|err| {
         Problem::new(
-            format!("--set {path}"),
-            format!("expected a YAML value after `=`, found `{raw}`: {err}"),
+            flag.clone(),
+            format!(
+                "expected a YAML value after `=`, found `{}`: {err}",
+                limits::printable(raw, 80)
+            ),
         )
     })?;
     if value.is_number() && last_key.is_some_and(|k| DIGIT_STRING_KEYS.contains(&k)) {

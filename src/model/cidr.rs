@@ -36,6 +36,86 @@ impl Block {
     }
 }
 
+/// Address ranges no VPC can use: traffic to them never leaves the host or
+/// the link, or they are not unicast at all (RFC 6890's special-purpose
+/// registry). The VPC guide allows any other block, recommending RFC 1918's
+/// private ranges: <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>.
+/// 169.254.0.0/16 also holds the instance metadata service and the Amazon
+/// DNS resolver's link-local address, which a VPC of that range would shadow.
+const UNUSABLE: &[([u8; 4], u8, &str)] = &[
+    (
+        [0, 0, 0, 0],
+        8,
+        "\"this network\", not an address a host can have",
+    ),
+    ([127, 0, 0, 0], 8, "loopback: traffic never leaves the host"),
+    (
+        [169, 254, 0, 0],
+        16,
+        "link-local: the instance metadata service and Amazon DNS live here",
+    ),
+    ([224, 0, 0, 0], 4, "multicast, not unicast addresses"),
+    (
+        [240, 0, 0, 0],
+        4,
+        "reserved for future use, and the broadcast address",
+    ),
+];
+
+/// The unusable range `block` overlaps, and why it is unusable.
+pub fn unusable(block: Block) -> Option<(Block, &'static str)> {
+    UNUSABLE.iter().find_map(|(base, prefix, why)| {
+        let range = Block {
+            base: u32::from_be_bytes(*base),
+            prefix: *prefix,
+        };
+        range.overlaps(block).then_some((range, *why))
+    })
+}
+
+/// Blocks that overlap none of each other, kept in address order, so that
+/// "does this block overlap any of them" takes a look at two neighbours
+/// (O(log n)) instead of every block: thousands of accounts with their own
+/// CIDRs are checked in O(n log n).
+#[derive(Debug, Default, Clone)]
+pub struct Disjoint {
+    by_base: std::collections::BTreeMap<u32, Block>,
+}
+
+impl Disjoint {
+    /// The block already held that overlaps `block`, if any.
+    pub fn overlapping(&self, block: Block) -> Option<Block> {
+        // The held block starting at or before `block`, and the first one
+        // starting after it: only these two can overlap it, since held blocks
+        // are disjoint and a block is no longer than its alignment.
+        let before = self
+            .by_base
+            .range(..=block.base)
+            .next_back()
+            .map(|(_, b)| *b);
+        let after = self
+            .by_base
+            .range(block.base..)
+            .find(|(base, _)| **base != block.base || before.is_none())
+            .map(|(_, b)| *b);
+        [before, after]
+            .into_iter()
+            .flatten()
+            .find(|held| held.overlaps(block))
+    }
+
+    /// Holds `block`, or gives back the held one it overlaps.
+    pub fn insert(&mut self, block: Block) -> Result<(), Block> {
+        match self.overlapping(block) {
+            Some(other) => Err(other),
+            None => {
+                self.by_base.insert(block.base, block);
+                Ok(())
+            }
+        }
+    }
+}
+
 impl fmt::Display for Block {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.base.to_be_bytes();
@@ -101,11 +181,17 @@ pub fn allocate(count: usize, taken: &[Block]) -> Option<Vec<Block>> {
         base: 10 << 24,
         prefix: 8,
     };
+    let mut held = Disjoint::default();
+    for block in taken {
+        // Given blocks were checked to be disjoint; one that is not would
+        // only make the check below stricter.
+        let _ = held.insert(*block);
+    }
     for prefix in 16..=24u8 {
         let free: Vec<Block> = pool
             .split(prefix - 8)
             .into_iter()
-            .filter(|candidate| !taken.iter().any(|t| t.overlaps(*candidate)))
+            .filter(|candidate| held.overlapping(*candidate).is_none())
             .take(count)
             .collect();
         if free.len() == count {
@@ -121,6 +207,57 @@ mod tests {
 
     fn block(s: &str) -> Block {
         s.parse().expect("valid block")
+    }
+
+    #[test]
+    fn disjoint_finds_an_overlap_on_either_side_and_only_then() {
+        let mut held = Disjoint::default();
+        for b in ["10.1.0.0/16", "10.3.0.0/16", "10.2.128.0/24"] {
+            held.insert(block(b)).expect("disjoint");
+        }
+        // Brute force agrees for every /24 and /16 around them.
+        let all = [
+            block("10.1.0.0/16"),
+            block("10.3.0.0/16"),
+            block("10.2.128.0/24"),
+        ];
+        let around = Block {
+            base: 10 << 24,
+            prefix: 12,
+        };
+        for candidate in around.split(12).into_iter().chain(around.split(4)) {
+            let brute = all.iter().find(|b| b.overlaps(candidate)).copied();
+            assert_eq!(held.overlapping(candidate), brute, "{candidate}");
+        }
+        assert_eq!(
+            held.insert(block("10.2.0.0/16")),
+            Err(block("10.2.128.0/24"))
+        );
+        assert_eq!(held.insert(block("10.1.0.0/16")), Err(block("10.1.0.0/16")));
+    }
+
+    #[test]
+    fn loopback_link_local_and_multicast_blocks_are_unusable() {
+        for (b, range) in [
+            ("127.0.0.0/16", "127.0.0.0/8"),
+            ("169.254.0.0/16", "169.254.0.0/16"),
+            ("169.254.10.0/24", "169.254.0.0/16"),
+            ("224.1.0.0/16", "224.0.0.0/4"),
+            ("255.255.255.0/24", "240.0.0.0/4"),
+            ("0.1.0.0/16", "0.0.0.0/8"),
+        ] {
+            let found = unusable(block(b)).map(|(r, _)| r.to_string());
+            assert_eq!(found.as_deref(), Some(range), "{b}");
+        }
+        for b in [
+            "10.0.0.0/16",
+            "172.31.0.0/16",
+            "192.168.0.0/16",
+            "100.64.0.0/16",
+            "8.8.0.0/16",
+        ] {
+            assert_eq!(unusable(block(b)), None, "{b}");
+        }
     }
 
     #[test]

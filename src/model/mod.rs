@@ -21,6 +21,10 @@ pub struct LandingZone {
     /// The OU tree, flattened in tree order (a parent before its children).
     pub ous: Vec<OrganizationalUnit>,
     pub accounts: Vec<Account>,
+    /// Each account's position in `accounts` by name, so that a lookup per
+    /// stack or root keeps the derivation linear in the number of accounts.
+    #[serde(skip)]
+    pub account_index: std::collections::HashMap<String, usize>,
     /// The accounts `lzgen.yaml` adopts by ID (invited, not created): they
     /// need OrganizationAccountAccessRole made by hand once.
     pub adopted_accounts: Vec<String>,
@@ -507,7 +511,11 @@ pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
 
 impl LandingZone {
     pub fn account(&self, name: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.name == name)
+        match self.account_index.get(name) {
+            Some(&i) => self.accounts.get(i).filter(|a| a.name == name),
+            // A zone built without the index (tests may build one by hand).
+            None => self.accounts.iter().find(|a| a.name == name),
+        }
     }
 
     /// The service principals the security services administer the

@@ -664,10 +664,20 @@ pub(super) fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
     // verification reports the use that comes too early.
     let mut stacks = order::sort(&stacks).unwrap_or(stacks);
     add_organization_steps(&mut stacks, &security);
-    for i in 0..stacks.len() {
-        let kind = stacks[i].kind;
-        stacks[i].first_of_kind = !stacks[..i].iter().any(|s| s.kind == kind);
-        stacks[i].last_of_kind = !stacks[i + 1..].iter().any(|s| s.kind == kind);
+    // One pass each way, so thousands of stacks are marked in linear time.
+    let mut seen = Vec::new();
+    for stack in stacks.iter_mut() {
+        stack.first_of_kind = !seen.contains(&stack.kind);
+        if stack.first_of_kind {
+            seen.push(stack.kind);
+        }
+    }
+    seen.clear();
+    for stack in stacks.iter_mut().rev() {
+        stack.last_of_kind = !seen.contains(&stack.kind);
+        if stack.last_of_kind {
+            seen.push(stack.kind);
+        }
     }
     (stacks, placeholders)
 }

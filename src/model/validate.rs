@@ -59,6 +59,16 @@ const STATE_LOCKING: &[&str] = &["dynamodb", "lockfile"];
 
 /// Validates the answers and builds the landing zone, or lists every problem.
 pub fn build(answers: &Answers) -> Result<(LandingZone, Vec<Warning>), Vec<Problem>> {
+    // Every text answer is visible, one-line text of bounded length, however
+    // it arrived (a file, `--set`, the wizard): checked on the answers as a
+    // document, so no string key can be forgotten. Other messages would echo
+    // the values, so these come alone.
+    if let Ok(doc) = serde_yaml::to_value(answers) {
+        let hidden = config::limits::check_document(&doc);
+        if !hidden.is_empty() {
+            return Err(hidden);
+        }
+    }
     let mut v = Validator::default();
     let zone = v.landing_zone(answers);
     match zone {
@@ -73,6 +83,9 @@ pub fn build(answers: &Answers) -> Result<(LandingZone, Vec<Warning>), Vec<Probl
         }
     }
 }
+
+/// See `Validator::ous`.
+const MAX_OU_DEPTH: usize = 5;
 
 #[derive(Default)]
 struct Validator {
@@ -232,10 +245,16 @@ impl Validator {
             .filter(|a| a.id.is_some())
             .map(|a| a.name.clone())
             .collect();
+        let account_index = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
         let mut zone = LandingZone {
             organization,
             ous,
             accounts,
+            account_index,
             adopted_accounts,
             holders,
             pipeline,
@@ -404,6 +423,9 @@ impl Validator {
         ok
     }
 
+    /// AWS Organizations nests OUs at most five levels below the root:
+    /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html>
+    /// ("OU maximum nesting in a root: five levels of OUs deep under a root").
     fn ous(&mut self, tree: &[OuAnswer], given: bool) -> Option<Vec<OrganizationalUnit>> {
         let mut out = Vec::new();
         let mut ids = BTreeSet::new();
@@ -452,6 +474,16 @@ impl Validator {
                 self.problem(
                     &name_key,
                     format!("expected 1 to 128 characters without control characters or `/` (the path separator), found {name:?}"),
+                );
+                continue;
+            }
+            if depth >= MAX_OU_DEPTH {
+                self.problem(
+                    &name_key,
+                    format!(
+                        "expected OUs at most {MAX_OU_DEPTH} levels below the root (AWS Organizations' limit), found `{name}` at level {}",
+                        depth + 1
+                    ),
                 );
                 continue;
             }
@@ -560,6 +592,12 @@ impl Validator {
                 self.problem(
                     format!("{key}.name"),
                     format!("expected a lowercase name matching [a-z][a-z0-9-]{{1,29}} (2 to 30 characters, a letter first), found `{n}`"),
+                );
+            } else if is_windows_device_name(n) {
+                self.problem_hint(
+                    format!("{key}.name"),
+                    format!("expected a name Windows can use as a folder, found `{n}`, a reserved device name"),
+                    "each account gets folders named after it (cloudformation/workloads/NAME/), and Windows cannot create or check out `con`, `prn`, `aux`, `nul`, `com0`-`com9` or `lpt0`-`lpt9`",
                 );
             } else if n == stacks::MANAGEMENT {
                 self.problem_hint(
@@ -1271,14 +1309,21 @@ impl Validator {
         let home_index = regions.iter().position(|r| r == home).unwrap_or(0);
         let answers = a.accounts.as_deref().unwrap_or(&[]);
         let mut explicit: Vec<(usize, Block)> = Vec::new();
+        let mut held = cidr::Disjoint::default();
+        let mut owner: BTreeMap<Block, usize> = BTreeMap::new();
         for (i, acc) in answers.iter().enumerate() {
             let Some(text) = &acc.cidr else { continue };
             let key = format!("accounts[{i}].cidr");
             match text.parse::<Block>() {
                 Ok(block) => {
-                    if let Some((j, other)) = explicit.iter().find(|(_, b)| b.overlaps(block)) {
+                    if let Some((range, what)) = cidr::unusable(block) {
+                        self.problem(&key, format!("expected a block a VPC can route, found {block}, inside {range} ({what})"));
+                    } else if let Some(other) = held.overlapping(block) {
+                        let j = owner.get(&other).copied().unwrap_or_default();
                         self.problem(&key, format!("expected a block that overlaps no other VPC, found {block}, which overlaps accounts[{j}].cidr {other}"));
                     } else if accounts.get(i).is_some_and(|acc| acc.workload) {
+                        let _ = held.insert(block);
+                        owner.insert(block, i);
                         explicit.push((i, block));
                     }
                 }
@@ -1292,13 +1337,14 @@ impl Validator {
             }
         }
         let taken: Vec<Block> = explicit.iter().map(|(_, b)| *b).collect();
+        let with_own: BTreeSet<usize> = explicit.iter().map(|(i, _)| *i).collect();
         let mut wanted = Vec::new();
         for (i, acc) in accounts.iter().enumerate() {
             if !acc.workload {
                 continue;
             }
             for r in 0..regions.len() {
-                let has_own = r == home_index && explicit.iter().any(|(j, _)| *j == i);
+                let has_own = r == home_index && with_own.contains(&i);
                 if !has_own {
                     wanted.push((i, r));
                 }
@@ -1970,6 +2016,17 @@ fn default_ous() -> Vec<OuAnswer> {
 }
 
 /// `[a-z][a-z0-9-]{min-1,max-1}`
+/// Names Windows reserves for devices, whatever the extension: a folder of
+/// that name cannot be created or checked out there.
+/// <https://learn.microsoft.com/windows/win32/fileio/naming-a-file>
+fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
 fn is_name(s: &str, min: usize, max: usize) -> bool {
     let bytes = s.as_bytes();
     (min..=max).contains(&bytes.len())

@@ -155,7 +155,26 @@ fn output_that_cannot_be_written_is_an_error() {
 /// same exit code.
 #[test]
 fn validate_and_new_agree_on_every_answer_set() {
+    // 32 workload accounts: the pipeline template outgrows CloudFormation's
+    // inline limit, which `new` found only while rendering (exit 3).
+    let tmp = tempfile::tempdir().expect("tmp");
+    let many = tmp.path().join("many.yaml");
+    let mut accounts = String::from(
+        "accounts:\n\
+         - {name: log-archive, roles: [log-archive], email: la@acme.io, ou: Security}\n\
+         - {name: security, roles: [security], email: se@acme.io, ou: Security}\n\
+         - {name: tooling, roles: [tooling], email: to@acme.io, ou: Deployment}\n\
+         - {name: artifact, roles: [artifact], email: ar@acme.io, ou: Deployment}\n",
+    );
+    for i in 0..32 {
+        accounts.push_str(&format!(
+            "- {{name: w{i}, roles: [workload], email: w{i}@acme.io, ou: Workloads/NonProd}}\n"
+        ));
+    }
+    std::fs::write(&many, accounts).expect("write");
+    let many = many.to_string_lossy().into_owned();
     let sets: Vec<Vec<&str>> = vec![
+        vec!["--yes", "--config", &many],
         vec!["--preset", "lab"],
         vec!["--preset", "standard"],
         vec!["--preset", "enterprise"],
@@ -206,5 +225,5 @@ fn validate_and_new_agree_on_every_answer_set() {
             assert!(!target.exists(), "{args:?}: nothing written");
         }
     }
-    assert_eq!(refused, 3, "the three refused sets are refused by both");
+    assert_eq!(refused, 4, "the four refused sets are refused by both");
 }

@@ -5,6 +5,7 @@ mod deploy_order;
 mod golden;
 mod governance;
 mod hostile;
+mod limits;
 mod pipeline;
 mod real_aws;
 mod support;

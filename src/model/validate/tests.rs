@@ -268,10 +268,6 @@ fn new_accounts_need_a_valid_email() {
             "a dotted domain after the `@`, such as acme.example",
         ),
         ("dev @acme.example", "no whitespace or control characters"),
-        (
-            "dev\u{7}@acme.example",
-            "no whitespace or control characters",
-        ),
         ("@acme.example", "a name before the `@`"),
     ] {
         let mut a = standard();
@@ -398,9 +394,36 @@ fn slack_ids_are_uppercase_letters_and_digits() {
     );
 }
 
+/// Control, invisible and direction-changing characters are refused in
+/// every text answer, before any other rule (which would echo them).
+#[test]
+fn hidden_characters_are_refused_in_every_text_answer_first() {
+    let mut a = standard();
+    accounts(&mut a)[4].email = Some("dev\u{7}@acme.example".into());
+    assert_eq!(
+        only(&a),
+        "accounts[4].email: expected visible text, found U+0007 at character 4 \
+         (control, invisible and direction-changing characters could hide what a generated file says)"
+    );
+    let mut a = standard();
+    a.organizational_units.as_mut().expect("ous")[0].name = Some("tab\there".into());
+    assert!(
+        only(&a).starts_with("organizational_units[0].name: expected visible text, found U+0009 (a tab) at character 4"),
+        "{}",
+        only(&a)
+    );
+    let mut a = standard();
+    a.pipeline.as_mut().expect("pipeline").application = Some("auth\u{202e}svc".into());
+    assert!(
+        only(&a).starts_with("pipeline.application: expected visible text, found U+202E"),
+        "{}",
+        only(&a)
+    );
+}
+
 #[test]
 fn ou_names_have_no_slash_or_control_characters() {
-    for name in ["R/D", "", "tab\there", &"x".repeat(129)] {
+    for name in ["R/D", "", &"x".repeat(129)] {
         let mut a = standard();
         a.organizational_units.as_mut().expect("ous")[0].name = Some(name.to_string());
         let p = problems(&a);
@@ -911,4 +934,78 @@ fn management_is_not_an_account_name() {
             .any(|p| p.starts_with("accounts[4].name: expected a name other than `management`")),
         "{found:#?}"
     );
+}
+
+/// Issue 13, defect 7: names Windows cannot check out, OUs deeper than AWS
+/// allows and VPC blocks no VPC can route were accepted.
+#[test]
+fn windows_device_names_deep_ous_and_unroutable_blocks_are_refused() {
+    for name in ["con", "nul", "aux", "prn", "com1", "lpt9"] {
+        let mut a = standard();
+        accounts(&mut a)[4].name = Some(name.into());
+        let p = problems(&a);
+        assert!(
+            p.iter().any(|m| m.starts_with(&format!(
+                "accounts[4].name: expected a name Windows can use as a folder, found `{name}`"
+            ))),
+            "{p:#?}"
+        );
+    }
+    for fine in ["console", "com", "lpt", "com10x", "nully"] {
+        let mut a = standard();
+        accounts(&mut a)[4].name = Some(fine.into());
+        assert!(
+            !problems(&a).iter().any(|m| m.contains("Windows")),
+            "{fine}"
+        );
+    }
+
+    // Five levels below the root are fine; a sixth is refused.
+    let chain = |levels: usize| {
+        let mut ou = OuAnswer {
+            name: Some(format!("L{levels}")),
+            children: Vec::new(),
+        };
+        for level in (1..levels).rev() {
+            ou = OuAnswer {
+                name: Some(format!("L{level}")),
+                children: vec![ou],
+            };
+        }
+        ou
+    };
+    let mut a = standard();
+    a.organizational_units.as_mut().expect("ous").push(chain(5));
+    assert!(
+        !problems(&a)
+            .iter()
+            .any(|m| m.contains("levels below the root"))
+    );
+    let mut a = standard();
+    a.organizational_units.as_mut().expect("ous").push(chain(6));
+    let p = problems(&a);
+    assert!(
+        p.contains(&
+            "organizational_units[3].children[0].children[0].children[0].children[0].children[0].name: \
+             expected OUs at most 5 levels below the root (AWS Organizations' limit), found `L6` at level 6"
+                .to_string()
+        ),
+        "{p:#?}"
+    );
+
+    for (cidr, range) in [
+        ("127.0.0.0/16", "127.0.0.0/8"),
+        ("169.254.0.0/16", "169.254.0.0/16"),
+        ("224.0.0.0/16", "224.0.0.0/4"),
+    ] {
+        let mut a = standard();
+        accounts(&mut a)[4].cidr = Some(cidr.into());
+        let p = problems(&a);
+        assert!(
+            p.iter().any(|m| m.starts_with(&format!(
+                "accounts[4].cidr: expected a block a VPC can route, found {cidr}, inside {range}"
+            ))),
+            "{p:#?}"
+        );
+    }
 }
