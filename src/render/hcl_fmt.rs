@@ -38,17 +38,24 @@ pub fn format(text: &str) -> String {
     let mut heredoc_end: Option<String> = None;
     // (index in `out`, name end, assign offset) of the current run.
     let mut run: Vec<(usize, usize)> = Vec::new();
+    // Widths are columns as terraform fmt counts them: grapheme clusters of
+    // the source text (an escaped quote is two), not bytes or chars.
+    let columns = |text: &str| {
+        use unicode_segmentation::UnicodeSegmentation;
+        text.graphemes(true).count()
+    };
     let flush = |out: &mut Vec<String>, run: &mut Vec<(usize, usize)>| {
         let width = run
             .iter()
-            .map(|&(i, eq)| out[i][..eq].trim_end().len())
+            .map(|&(i, eq)| columns(out[i][..eq].trim_end()))
             .max()
             .unwrap_or(0);
         for &(i, eq) in run.iter() {
             let line = out[i].clone();
             let name = line[..eq].trim_end();
             let value = line[eq + 1..].trim_start();
-            out[i] = format!("{name:<width$} = {value}");
+            let pad = " ".repeat(width - columns(name));
+            out[i] = format!("{name}{pad} = {value}");
         }
         run.clear();
     };
@@ -126,6 +133,24 @@ fn indent_for(indents: &mut Vec<i32>, delta: i32) -> usize {
     }
 }
 
+/// Whether `text` is exactly one quoted string: its first unescaped closing
+/// quote is its last byte (`"a\"b"` is one; `"a" "b"` is not).
+fn is_one_string(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() < 2 || bytes[0] != b'"' {
+        return false;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i == bytes.len() - 1,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 fn indentation(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
@@ -157,6 +182,13 @@ fn scan(line: &str) -> Scan {
                     b'\\' => i += 1,
                     b'"' => {
                         stack.pop();
+                    }
+                    // `$${` and `%%{` are the escapes for a literal `${`
+                    // and `%{`: text, not a template.
+                    b'$' | b'%'
+                        if bytes.get(i + 1) == Some(&c) && bytes.get(i + 2) == Some(&b'{') =>
+                    {
+                        i += 2;
                     }
                     b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
                         stack.push(b't');
@@ -200,10 +232,7 @@ fn scan(line: &str) -> Scan {
                 // bracket or string.
                 let name = line[..i].trim_end();
                 // A name, or a quoted key of an object (`"lzgen:account" = ...`).
-                let quoted = name.len() >= 2
-                    && name.starts_with('"')
-                    && name.ends_with('"')
-                    && !name[1..name.len() - 1].contains('"');
+                let quoted = is_one_string(name);
                 let is_name = quoted
                     || (!name.is_empty()
                         && name
@@ -268,6 +297,19 @@ mod tests {
         assert_eq!(
             format(text),
             "locals {\n  x  = \"{ not a block = ${var.a == \"}\" ? 1 : 2}\"\n  yy = var.a == var.b\n  z = [\n    1,\n  ]\n}\n"
+        );
+    }
+
+    /// Issue 13, defect 5: an OU name with a quote, an escaped template or
+    /// letters beyond ASCII broke the alignment terraform fmt expects.
+    #[test]
+    fn keys_with_escapes_and_accents_align_by_their_columns() {
+        let text = "x = {\n\"Sec\\\"ur ity\" = 1\n\"Dep\" = 2\n\"a$${b}\" = 3\n\"Sécurité\" = 4\n\"e\u{301}\" = 5\n}\n";
+        assert_eq!(
+            format(text),
+            // The longest key takes 13 columns; `"Sécurité"` 10, and
+            // `"é"` (e and a combining accent) 3.
+            "x = {\n  \"Sec\\\"ur ity\" = 1\n  \"Dep\"         = 2\n  \"a$${b}\"      = 3\n  \"Sécurité\"    = 4\n  \"e\u{301}\"           = 5\n}\n"
         );
     }
 

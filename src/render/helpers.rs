@@ -17,6 +17,8 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("sub_text", Box::new(quote_with(sub_text)));
     hb.register_helper("sh", Box::new(quote_with(sh)));
     hb.register_helper("md", Box::new(quote_with(md)));
+    hb.register_helper("md_code", Box::new(quote_with(md_code)));
+    hb.register_helper("md_cell_code", Box::new(quote_with(md_cell_code)));
     hb.register_helper("mermaid", Box::new(quote_with(mermaid)));
     hb.register_helper("snake", Box::new(quote_with(snake)));
     hb.register_helper("lower", Box::new(quote_with(lower)));
@@ -203,13 +205,45 @@ pub fn md(v: &Value) -> String {
     out
 }
 
-/// A Mermaid label in double quotes; quotes and markup become entities.
+/// A Markdown code span holding `v` exactly, whatever it contains: the
+/// fence is one backtick longer than the longest run of backticks inside,
+/// and a space pads a value that starts or ends with a backtick or a space
+/// (CommonMark strips one such space from each side). HTML and markup are
+/// literal text inside a code span.
+pub fn md_code(v: &Value) -> String {
+    let text = plain(v);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// `md_code` for a table cell: a `|` ends the cell even inside a code span,
+/// unless escaped as `\|` (GitHub Flavored Markdown, tables).
+pub fn md_cell_code(v: &Value) -> String {
+    md_code(v).replace('|', "\\|")
+}
+
+/// A Mermaid label in double quotes: `#` (which starts an entity), quotes,
+/// angle brackets and backticks (which could close the Markdown fence the
+/// diagram sits in) become Mermaid's `#code;` entities.
 pub fn mermaid(v: &Value) -> String {
-    let text = plain(v)
-        .replace('&', "#amp;")
-        .replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;");
+    let mut text = String::new();
+    for c in plain(v).chars() {
+        match c {
+            '#' => text.push_str("#35;"),
+            '&' => text.push_str("#amp;"),
+            '"' => text.push_str("#quot;"),
+            '<' => text.push_str("#lt;"),
+            '>' => text.push_str("#gt;"),
+            '`' => text.push_str("#96;"),
+            c => text.push(c),
+        }
+    }
     format!("\"{text}\"")
 }
 
@@ -311,6 +345,20 @@ mod tests {
     #[test]
     fn shell_quoting_survives_single_quotes() {
         assert_eq!(sh(&json!("o'brien")), r"'o'\''brien'");
+    }
+
+    #[test]
+    fn code_spans_hold_any_value_exactly() {
+        let v = |s: &str| Value::String(s.into());
+        assert_eq!(md_code(&v("/healthz")), "`/healthz`");
+        assert_eq!(md_code(&v("a`b")), "``a`b``");
+        assert_eq!(md_code(&v("`x``")), "``` `x`` ```");
+        assert_eq!(md_code(&v("/h<img/src=x>")), "`/h<img/src=x>`");
+        assert_eq!(md_cell_code(&v("a|b`c")), "``a\\|b`c``");
+        assert_eq!(
+            mermaid(&v("a\"#quot;`<b>")),
+            "\"a#quot;#35;quot;#96;#lt;b#gt;\""
+        );
     }
 
     #[test]

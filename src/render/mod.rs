@@ -3,7 +3,7 @@
 //! `output` to handle.
 
 pub mod hcl_fmt;
-mod helpers;
+pub mod helpers;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 

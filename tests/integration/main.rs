@@ -5,6 +5,7 @@ mod deploy_order;
 mod golden;
 mod governance;
 mod hostile;
+mod hostile_suite;
 mod limits;
 mod pipeline;
 mod real_aws;
