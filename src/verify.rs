@@ -49,6 +49,16 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
                     defects.push(defect(format!("JSON does not parse: {e}")));
                 }
             }
+            "tf" => {
+                if let Err(e) = hcl::parse(text) {
+                    defects.push(defect(format!("HCL does not parse: {e}")));
+                }
+            }
+            "sh" => {
+                if let Err(e) = crate::render::shell_check::check(text) {
+                    defects.push(defect(format!("shell does not parse: {e}")));
+                }
+            }
             _ => {}
         }
     }

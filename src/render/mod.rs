@@ -4,6 +4,7 @@
 
 pub mod hcl_fmt;
 pub mod helpers;
+pub mod shell_check;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 

@@ -661,3 +661,71 @@ fn no_hostile_value_changes_what_a_generated_file_means() {
             .join("\n")
     );
 }
+
+/// Every hostile case of one variant per key, run through the binary as
+/// `validate` and as `new`: the two give the same exit code (0 or 2), and a
+/// refused `new` writes nothing.
+#[test]
+fn validate_and_new_agree_on_every_hostile_case() {
+    let mut cases = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for key in keys() {
+        if !seen.insert(key.key) {
+            continue;
+        }
+        let mut values: Vec<String> = FRAGMENTS.iter().map(|f| (key.shape)(f)).collect();
+        values.extend(REFUSED.iter().map(|f| (key.shape)(f)));
+        for value in values {
+            cases.push(sets(&key, &value));
+        }
+    }
+    let total = cases.len();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(sets) = cases.get(i) else { break };
+                    let args: Vec<String> = sets
+                        .iter()
+                        .flat_map(|s| ["--set".to_string(), s.clone()])
+                        .collect();
+                    let validate = crate::support::lzgen()
+                        .args(["validate", "--preset", "standard"])
+                        .args(&args)
+                        .output()
+                        .expect("validate runs");
+                    let (_tmp, target) = crate::support::fresh_target();
+                    let new = crate::support::lzgen()
+                        .arg("new")
+                        .arg(&target)
+                        .args(["--preset", "standard"])
+                        .args(&args)
+                        .output()
+                        .expect("new runs");
+                    let written = target.exists();
+                    results.lock().expect("lock").push((
+                        sets.clone(),
+                        validate.status.code(),
+                        new.status.code(),
+                        written,
+                    ));
+                }
+            });
+        }
+    });
+    let results = results.into_inner().expect("results");
+    assert_eq!(results.len(), total);
+    let mut refused = 0;
+    for (sets, validate, new, written) in &results {
+        assert_eq!(validate, new, "{sets:?}");
+        assert!(matches!(new, Some(0 | 2)), "{sets:?}: exit {new:?}");
+        if *new == Some(2) {
+            refused += 1;
+            assert!(!written, "{sets:?}: a refused new wrote");
+        }
+    }
+    eprintln!("validate and new agree on {total} hostile cases ({refused} refused by both)");
+}
