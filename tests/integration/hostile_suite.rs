@@ -66,7 +66,12 @@ struct Key {
 }
 
 fn keys() -> Vec<Key> {
-    let ou = &["accounts[0].ou=LzMarkOu", "accounts[1].ou=LzMarkOu"][..];
+    let ou = &["accounts[0].ou={v}", "accounts[1].ou={v}"][..];
+    // Prod adopted (an existing account): the README then names its OU.
+    let adopted_ou = &[
+        "accounts[5].ou=Workloads/{v}",
+        "accounts[5].id=\"222222222222\"",
+    ][..];
     vec![
         Key {
             key: "pipeline.source.repository",
@@ -143,6 +148,12 @@ fn keys() -> Vec<Key> {
             shape: |f| format!("LzMark{f}Ou"),
             marker: "LzMarkOu",
         },
+        Key {
+            key: "organizational_units[2].children[1].name",
+            variant: adopted_ou,
+            shape: |f| format!("LzMark{f}Prod"),
+            marker: "LzMarkProd",
+        },
     ]
 }
 
@@ -153,10 +164,12 @@ fn sets(key: &Key, value: &str) -> Vec<String> {
     let quoted = serde_json::to_string(value).expect("json");
     let mut sets = vec!["organization.iac=both".to_string()];
     for set in key.variant {
-        // An OU renamed by the case: its accounts follow it.
-        if key.key.starts_with("organizational_units") {
-            let (k, _) = set.split_once('=').expect("k=v");
-            sets.push(format!("{k}={quoted}"));
+        // `{v}` stands for the value (an OU renamed by the case: its
+        // accounts follow it); the whole answer is then written as JSON.
+        let (k, template) = set.split_once('=').expect("k=v");
+        if template.contains("{v}") {
+            let answer = serde_json::to_string(&template.replace("{v}", value)).expect("json");
+            sets.push(format!("{k}={answer}"));
         } else {
             sets.push((*set).to_string());
         }
@@ -200,6 +213,10 @@ fn replacements(
         pairs.push((v.to_string(), m.to_string()));
     }
     for (h, b) in hostile.ous.iter().zip(&benign.ous) {
+        if h.path != b.path {
+            // An OU's path holds its name: quoted as a whole where it lands.
+            pairs.push((h.path.clone(), b.path.clone()));
+        }
         if h.logical_id != b.logical_id {
             let snake = |s: &str| helpers::snake(&Json::String(s.into()));
             pairs.push((h.logical_id.clone(), b.logical_id.clone()));

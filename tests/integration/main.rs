@@ -2,12 +2,14 @@
 
 mod cli;
 mod deploy_order;
+mod fuzz;
 mod golden;
 mod governance;
 mod hostile;
 mod hostile_suite;
 mod limits;
 mod pipeline;
+mod raw_insertions;
 mod real_aws;
 mod support;
 mod terminal;
