@@ -154,6 +154,50 @@ fn keys() -> Vec<Key> {
             shape: |f| format!("LzMark{f}Prod"),
             marker: "LzMarkProd",
         },
+        // Keys whose rules allow no syntax at all: every hostile value is
+        // refused, and the marker shows where they land.
+        Key {
+            key: "organization.name",
+            variant: &[],
+            shape: |f| format!("lz{f}org"),
+            marker: "lzorg",
+        },
+        Key {
+            key: "pipeline.application",
+            variant: &[],
+            shape: |f| format!("lz{f}app"),
+            marker: "lzapp",
+        },
+        Key {
+            key: "accounts[4].name",
+            variant: &["pipeline.stages=null"],
+            shape: |f| format!("lz{f}dev"),
+            marker: "lzdev",
+        },
+        Key {
+            key: "notifications.slack.team_id",
+            variant: &["notifications.slack.channel_id=C0123ABCD"],
+            shape: |f| format!("T0{f}ABCD"),
+            marker: "T0LZABCD",
+        },
+        Key {
+            key: "notifications.slack.channel_id",
+            variant: &["notifications.slack.team_id=T0123ABCD"],
+            shape: |f| format!("C0{f}ABCD"),
+            marker: "C0LZABCD",
+        },
+        Key {
+            key: "accounts[4].cidr",
+            variant: &[],
+            shape: |f| format!("10.42.0.0{f}/16"),
+            marker: "10.42.0.0/16",
+        },
+        Key {
+            key: "accounts[5].id",
+            variant: &[],
+            shape: |f| format!("2222{f}22222222"),
+            marker: "222222222222",
+        },
     ]
 }
 
