@@ -40,6 +40,10 @@ struct Open {
     line: usize,
 }
 
+fn open(stack: &mut Vec<Open>, context: Context, line: usize) {
+    stack.push(Open { context, line });
+}
+
 /// Checks `text`; the first problem found, with its line.
 pub fn check(text: &str) -> Result<(), ShellError> {
     let bytes = text.as_bytes();
@@ -94,18 +98,9 @@ pub fn check(text: &str) -> Result<(), ShellError> {
                 b'}' if context == Context::Parameter => {
                     stack.pop();
                 }
-                b'"' if context == Context::Parameter => stack.push(Open {
-                    context: Context::Double,
-                    line,
-                }),
-                b'\'' if context == Context::Parameter => stack.push(Open {
-                    context: Context::Single,
-                    line,
-                }),
-                b'`' => stack.push(Open {
-                    context: Context::Backtick,
-                    line,
-                }),
+                b'"' if context == Context::Parameter => open(&mut stack, Context::Double, line),
+                b'\'' if context == Context::Parameter => open(&mut stack, Context::Single, line),
+                b'`' => open(&mut stack, Context::Backtick, line),
                 b'$' => i = open_dollar(bytes, i, line, &mut stack),
                 _ => {}
             },
@@ -117,23 +112,11 @@ pub fn check(text: &str) -> Result<(), ShellError> {
                     }
                     continue;
                 }
-                b'\'' => stack.push(Open {
-                    context: Context::Single,
-                    line,
-                }),
-                b'"' => stack.push(Open {
-                    context: Context::Double,
-                    line,
-                }),
-                b'`' => stack.push(Open {
-                    context: Context::Backtick,
-                    line,
-                }),
+                b'\'' => open(&mut stack, Context::Single, line),
+                b'"' => open(&mut stack, Context::Double, line),
+                b'`' => open(&mut stack, Context::Backtick, line),
                 b'$' => i = open_dollar(bytes, i, line, &mut stack),
-                b'(' => stack.push(Open {
-                    context: Context::Code,
-                    line,
-                }),
+                b'(' => open(&mut stack, Context::Code, line),
                 b')' if stack.len() > 1 => {
                     stack.pop();
                 }

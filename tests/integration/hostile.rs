@@ -198,21 +198,8 @@ fn validate_and_new_agree_on_every_answer_set() {
     ];
     let mut refused = 0;
     for args in sets {
-        let root = crate::support::repo_root();
-        let validate = crate::support::lzgen()
-            .arg("validate")
-            .args(&args)
-            .current_dir(&root)
-            .output()
-            .expect("validate runs");
-        let (_tmp, target) = crate::support::fresh_target();
-        let new = crate::support::lzgen()
-            .arg("new")
-            .arg(&target)
-            .args(&args)
-            .current_dir(&root)
-            .output()
-            .expect("new runs");
+        let runs = crate::support::validate_and_new(&args);
+        let (validate, new) = (&runs.validate, &runs.new);
         assert_eq!(
             validate.status.code(),
             new.status.code(),
@@ -222,7 +209,7 @@ fn validate_and_new_agree_on_every_answer_set() {
         );
         if new.status.code() == Some(2) {
             refused += 1;
-            assert!(!target.exists(), "{args:?}: nothing written");
+            assert!(!runs.written, "{args:?}: nothing written");
         }
     }
     assert_eq!(refused, 4, "the four refused sets are refused by both");

@@ -749,29 +749,14 @@ fn validate_and_new_agree_on_every_hostile_case() {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(sets) = cases.get(i) else { break };
-                    let args: Vec<String> = sets
-                        .iter()
-                        .flat_map(|s| ["--set".to_string(), s.clone()])
-                        .collect();
-                    let validate = crate::support::lzgen()
-                        .args(["validate", "--preset", "standard"])
-                        .args(&args)
-                        .output()
-                        .expect("validate runs");
-                    let (_tmp, target) = crate::support::fresh_target();
-                    let new = crate::support::lzgen()
-                        .arg("new")
-                        .arg(&target)
-                        .args(["--preset", "standard"])
-                        .args(&args)
-                        .output()
-                        .expect("new runs");
-                    let written = target.exists();
+                    let mut args = vec!["--preset".to_string(), "standard".to_string()];
+                    args.extend(sets.iter().flat_map(|s| ["--set".to_string(), s.clone()]));
+                    let runs = crate::support::validate_and_new(&args);
                     results.lock().expect("lock").push((
                         sets.clone(),
-                        validate.status.code(),
-                        new.status.code(),
-                        written,
+                        runs.validate.status.code(),
+                        runs.new.status.code(),
+                        runs.written,
                     ));
                 }
             });

@@ -116,3 +116,38 @@ pub fn text<'a>(files: &'a [lzgen::render::RenderedFile], path: &str) -> &'a str
         .unwrap_or_else(|| panic!("{path} is generated"));
     std::str::from_utf8(&file.bytes).expect("utf-8")
 }
+
+/// What `validate ARGS` and `new DIR ARGS` did with one answer set, run
+/// from the repository's root.
+#[derive(Debug)]
+pub struct BothRuns {
+    pub validate: std::process::Output,
+    pub new: std::process::Output,
+    /// Whether `new` left anything at its target.
+    pub written: bool,
+}
+
+/// Runs `validate` and `new` on the same arguments, for the tests that
+/// check they agree.
+pub fn validate_and_new<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> BothRuns {
+    let root = repo_root();
+    let validate = lzgen()
+        .arg("validate")
+        .args(args)
+        .current_dir(&root)
+        .output()
+        .expect("validate runs");
+    let (_tmp, target) = fresh_target();
+    let new = lzgen()
+        .arg("new")
+        .arg(&target)
+        .args(args)
+        .current_dir(&root)
+        .output()
+        .expect("new runs");
+    BothRuns {
+        validate,
+        new,
+        written: target.exists(),
+    }
+}
