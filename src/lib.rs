@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod problem;
 pub mod render;
+pub mod text;
 pub mod verify;
 pub mod wizard;
 

@@ -25,15 +25,11 @@ const MAX_SHOWN: usize = 2_000;
 /// reorder what the user reads; and it is cut at `MAX_SHOWN` characters.
 fn shown(text: String) -> String {
     let long = text.chars().nth(MAX_SHOWN).is_some();
-    if !long
-        && !text
-            .chars()
-            .any(|c| c != '\n' && crate::config::limits::hidden(c))
-    {
+    if !long && !text.chars().any(|c| c != '\n' && crate::text::hidden(c)) {
         return text;
     }
     text.split('\n')
-        .map(|line| crate::config::limits::printable(line, MAX_SHOWN))
+        .map(|line| crate::text::printable(line, MAX_SHOWN))
         .collect::<Vec<_>>()
         .join("\n")
 }
