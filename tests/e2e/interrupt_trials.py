@@ -15,9 +15,9 @@ set (the "new" tree, with more files and different contents):
 - Concurrent: two `new --force` runs with different answers start together;
   the result must be one of the two trees, whole.
 
-Half of the signals land anywhere in the run; the other half wait for the
-staging folder to appear and land within the next few milliseconds, while
-files are written and moved. Usage:
+Half of the signals land anywhere in the run; a quarter wait for the
+staging folder to appear and land while files are written or moved; a
+quarter wait for the journal (the moves have begun) and land within 4 ms. Usage:
 
     interrupt_trials.py LZGEN_BINARY [TRIALS]
 
@@ -137,12 +137,18 @@ def main():
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 if trial % 2 == 0:
                     time.sleep(rng.uniform(0, run_time))
-                else:
+                elif trial % 4 == 1:
                     # Wait for the staging folder to appear, then strike
                     # while files are written or moved.
                     while not leftovers(work) and proc.poll() is None:
                         pass
                     time.sleep(rng.uniform(0, write_window))
+                else:
+                    # Wait for the journal (the moves begin), then strike
+                    # within a few milliseconds: while files are moved.
+                    while not journalled(work) and proc.poll() is None:
+                        pass
+                    time.sleep(rng.uniform(0, 0.004))
                 proc.send_signal(sig)
                 _, err = proc.communicate(timeout=60)
                 code = proc.returncode
