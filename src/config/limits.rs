@@ -37,7 +37,10 @@ pub fn read_answers_file(path: &Path) -> io::Result<String> {
     if !meta.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("it is {}, not a regular file", file_kind(&meta)),
+            format!(
+                "it is {}, not a regular file (lzgen reads answers only from a file, which cannot block or grow without end: save them to one and pass its path)",
+                file_kind(&meta)
+            ),
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
