@@ -153,6 +153,10 @@ fn write_and_report(
         .insert("target".into(), json!(dir.display().to_string()));
     report.json.insert("files".into(), files_json(files));
     report.json.insert("bytes".into(), json!(written.bytes));
+    // Earlier runs killed half way, whose writes this one undid first.
+    report
+        .json
+        .insert("recovered".into(), json!(written.recovered.len()));
     Ok(report)
 }
 

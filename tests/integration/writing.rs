@@ -109,13 +109,16 @@ fn a_staging_folder_left_by_a_killed_run_is_removed_by_the_next() {
     let leftover = tmp.path().join(".lz.lzgen-AbC123");
     fs::create_dir_all(leftover.join("new/scripts")).expect("mkdir");
     fs::write(leftover.join("new/scripts/deploy.sh"), "half").expect("write");
-    lzgen()
-        .arg("new")
+    let out = lzgen()
+        .args(["--json", "new"])
         .arg(&target)
         .arg("--yes")
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("removed the staging folder"));
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed the staging folder"));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["recovered"], 1, "{report}");
     assert!(!leftover.exists());
     assert!(target.join("scripts/deploy.sh").is_file());
 }
