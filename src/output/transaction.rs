@@ -61,12 +61,14 @@ pub enum Recovery {
 /// Moves `staging/new/*` into `target`, or leaves `target` as it was.
 pub(super) fn commit(staging: &Path, target: &Path, journal: &Journal) -> Result<(), OutputError> {
     write_journal(staging, journal)?;
-    match apply(staging, target, journal) {
-        Ok(()) => {
-            fs::rename(staging.join(JOURNAL), staging.join(DONE))
-                .map_err(io_err(&staging.join(DONE)))?;
-            Ok(())
-        }
+    // Every file in place, and the journal marked done in one rename: only
+    // then is the write finished. If marking fails, it is undone like any
+    // other failure, so the error reported and the tree agree.
+    let finished = apply(staging, target, journal).and_then(|()| {
+        fs::rename(staging.join(JOURNAL), staging.join(DONE)).map_err(io_err(&staging.join(DONE)))
+    });
+    match finished {
+        Ok(()) => Ok(()),
         Err(err) => {
             // Put everything back before reporting, so the message that
             // nothing was written is true.
