@@ -838,7 +838,7 @@ fn key_placeholder(region: &str) -> String {
 
 /// The template parameter for a region's artifact key: `ArtifactKeyArnUsEast1`.
 pub(super) fn key_parameter(region: &str) -> String {
-    format!("ArtifactKeyArn{}", super::validate::pascal(region))
+    format!("ArtifactKeyArn{}", super::ident::pascal(region))
 }
 
 fn dedup(params: &mut Vec<Parameter>) {

@@ -3,6 +3,7 @@
 //! so a user sees all of them at once.
 
 use super::cidr::{self, Block, CidrError};
+use super::ident::{pascal, unique_id};
 use super::stacks::{self, account_placeholder, placeholder};
 use super::terraform;
 use super::*;
@@ -2118,38 +2119,6 @@ fn branch_problem(b: &str) -> Option<&'static str> {
         return Some("not starting with `/` or `-`, no `//` or `@{`");
     }
     None
-}
-
-/// `log-archive` → `LogArchive`; `Workloads/Prod` → `WorkloadsProd`;
-/// anything but ASCII letters and digits separates words.
-pub(crate) fn pascal(s: &str) -> String {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-/// `base`, or `base2`, `base3`... whichever is not yet in `used`.
-fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
-    let base = if base.is_empty() {
-        "X".to_string()
-    } else {
-        base.to_string()
-    };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while used.contains(&candidate) {
-        candidate = format!("{base}{n}");
-        n += 1;
-    }
-    used.insert(candidate.clone());
-    candidate
 }
 
 /// A CodePipeline stage name from its accounts: `Deploy-dev`,
