@@ -135,6 +135,7 @@ def main():
                 target = fresh_target(work, old_dir)
                 proc = subprocess.Popen([BIN, "new", target, "--force"] + NEW,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                aimed = ""
                 if trial % 2 == 0:
                     time.sleep(rng.uniform(0, run_time))
                 elif trial % 4 == 1:
@@ -149,6 +150,8 @@ def main():
                     while not journalled(work) and proc.poll() is None:
                         pass
                     time.sleep(rng.uniform(0, 0.004))
+                    if proc.poll() is None:
+                        aimed = "sent while files were moved: "
                 proc.send_signal(sig)
                 _, err = proc.communicate(timeout=60)
                 code = proc.returncode
@@ -174,7 +177,7 @@ def main():
                 if after == "MIX" or leftovers(work) or refused != 2:
                     failures.append(f"{sig.name} trial {trial}: after the next run {after}, "
                                     f"leftovers {leftovers(work)}, exit {refused}")
-                key = f"{right_after}{' (journalled, then undone)' if pending else ''} -> {after}"
+                key = f"{aimed}{right_after}{' (journalled, then undone)' if pending else ''} -> {after}"
                 if stray and not pending:
                     key += " (staging folder removed by the next run)"
                 counts[key] = counts.get(key, 0) + 1
