@@ -168,7 +168,8 @@ fn walk(value: &mut Value, shape: &str, path: &str, problems: &mut Vec<Problem>)
     }
 }
 
-fn join(path: &str, key: &str) -> String {
+/// `path.key`, or `key` at the top level.
+pub(super) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {

@@ -7,6 +7,7 @@
 //! accounts is about 150 KB, 7 levels deep, with ~10,000 values; the longest
 //! free-text key (`pipeline.deploy.health_check_path`) takes 1,024 characters.
 
+use super::keys::join;
 use crate::problem::Problem;
 pub use crate::text::{hidden, printable};
 use serde_yaml::Value;
@@ -138,16 +139,7 @@ pub fn first_tag(text: &str) -> Option<(usize, usize, String)> {
 pub fn refuse_tags(text: &str, origin: &str) -> Result<(), Problem> {
     match first_tag(text) {
         None => Ok(()),
-        Some((line, col, tag)) => Err(Problem::new(
-            format!("{origin}:{line}:{col}"),
-            format!(
-                "expected a plain YAML value, found one tagged `{}`",
-                printable(&tag, 60)
-            ),
-        )
-        .with_hint(
-            "lzgen.yaml uses no YAML tags; remove it, and quote the value if it must be text",
-        )),
+        Some((line, col, tag)) => Err(tag_problem(format!("{origin}:{line}:{col}"), &tag)),
     }
 }
 
@@ -206,7 +198,10 @@ impl Walk {
                 if items.len() > MAX_LIST {
                     self.problems.push(Problem::new(
                         path,
-                        format!("expected a list of at most {MAX_LIST} items, found {}", items.len()),
+                        format!(
+                            "expected a list of at most {MAX_LIST} items, found {}",
+                            items.len()
+                        ),
                     ));
                     return;
                 }
@@ -218,7 +213,10 @@ impl Walk {
                 if map.len() > MAX_KEYS {
                     self.problems.push(Problem::new(
                         path,
-                        format!("expected a mapping of at most {MAX_KEYS} keys, found {}", map.len()),
+                        format!(
+                            "expected a mapping of at most {MAX_KEYS} keys, found {}",
+                            map.len()
+                        ),
                     ));
                     return;
                 }
@@ -233,16 +231,9 @@ impl Walk {
                     self.value(item, &join(path, &printable(&name, 60)), depth + 1);
                 }
             }
-            Value::Tagged(tagged) => self.problems.push(
-                Problem::new(
-                    path,
-                    format!(
-                        "expected a plain YAML value, found one tagged `{}`",
-                        printable(&tagged.tag.to_string(), 60)
-                    ),
-                )
-                .with_hint("lzgen.yaml uses no YAML tags; remove it, and quote the value if it must be text"),
-            ),
+            Value::Tagged(tagged) => self
+                .problems
+                .push(tag_problem(path.to_string(), &tagged.tag.to_string())),
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
@@ -272,12 +263,17 @@ impl Walk {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+/// The problem for a tagged value at `key` (a key path, or a file's line
+/// and column).
+fn tag_problem(key: String, tag: &str) -> Problem {
+    Problem::new(
+        key,
+        format!(
+            "expected a plain YAML value, found one tagged `{}`",
+            printable(tag, 60)
+        ),
+    )
+    .with_hint("lzgen.yaml uses no YAML tags; remove it, and quote the value if it must be text")
 }
 
 fn describe(c: char) -> String {
