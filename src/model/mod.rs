@@ -3,6 +3,7 @@
 //! values, they never compute them.
 
 pub mod cidr;
+mod derive;
 pub mod ident;
 pub mod regions;
 mod stacks;
