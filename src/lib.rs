@@ -30,6 +30,8 @@ use std::path::Path;
 pub struct Resolved {
     pub answers: Answers,
     pub zone: LandingZone,
+    /// How the zone is deployed: stacks, Terraform roots, file layout.
+    pub units: infra::Units,
     pub warnings: Vec<Warning>,
 }
 
@@ -43,6 +45,7 @@ pub fn resolve(
     match model::build(&answers) {
         Ok((zone, warnings)) if problems.is_empty() => Ok(Resolved {
             answers,
+            units: infra::Units::derive(&zone),
             zone,
             warnings,
         }),
@@ -92,16 +95,20 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         ));
     }
     let mut files = Blueprints::embedded()
-        .render(&resolved.zone)
+        .render(&resolved.zone, &resolved.units)
         .map_err(|e| Error::Bug(e.to_string()))?;
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
-    too_large.extend(verify::template_size_problems(&resolved.zone, &files));
+    too_large.extend(verify::template_size_problems(
+        &resolved.zone,
+        &resolved.units,
+        &files,
+    ));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }
-    let defects = verify::verify(&resolved.zone, &files);
+    let defects = verify::verify(&resolved.zone, &resolved.units, &files);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
         return Err(Error::Bug(lines.join("\n")));

@@ -2,6 +2,7 @@
 //! written. A failure here is a bug in lzgen (or in an ejected blueprint),
 //! never in the user's answers, and nothing is written.
 
+use crate::infra::{Stack, Units};
 use crate::model::LandingZone;
 use crate::problem::Problem;
 use crate::render::RenderedFile;
@@ -21,7 +22,7 @@ impl std::fmt::Display for Defect {
 }
 
 /// Checks every file; returns every defect found.
-pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<Defect> {
     let mut defects = Vec::new();
     for file in files {
         let defect = |message: String| Defect {
@@ -63,10 +64,10 @@ pub fn verify(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
         }
     }
     if lz.organization.iac.cloudformation() {
-        defects.extend(parameters_match_templates(lz, files));
-        defects.extend(prod_roles_outside_the_guardrail(lz, files));
+        defects.extend(parameters_match_templates(&units.stacks, files));
+        defects.extend(prod_roles_outside_the_guardrail(lz, &units.stacks, files));
         defects.extend(
-            deploy_order_problems(lz, &lz.stacks)
+            deploy_order_problems(lz, &units.stacks)
                 .into_iter()
                 .map(|message| Defect {
                     path: "scripts/deploy.sh".into(),
@@ -287,12 +288,16 @@ const TEMPLATE_BODY_LIMIT: usize = 51_200;
 /// inline limit with the number of accounts, regions or OUs. Valid answers,
 /// but beyond what this version handles: a clear refusal naming the sizes
 /// (exit 2), never "a bug in lzgen".
-pub fn template_size_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Problem> {
+pub fn template_size_problems(
+    lz: &LandingZone,
+    units: &Units,
+    files: &[RenderedFile],
+) -> Vec<Problem> {
     if !lz.organization.iac.cloudformation() {
         return Vec::new();
     }
     let templates: std::collections::HashSet<&str> =
-        lz.stacks.iter().map(|s| s.template.as_str()).collect();
+        units.stacks.iter().map(|s| s.template.as_str()).collect();
     let workloads = lz.accounts.iter().filter(|a| a.workload).count();
     let regions = 1 + lz.organization.other_regions.len();
     files
@@ -325,8 +330,12 @@ pub fn template_size_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<P
 /// (or in every account, as the baseline does) must be one the guardrail
 /// exempts, by its name or its path; a role it forgets would be denied its
 /// every write in Prod. The exemption list is `LandingZone::prod_change_roles`.
-pub fn prod_roles_outside_the_guardrail(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
-    use crate::model::StackKind;
+pub fn prod_roles_outside_the_guardrail(
+    lz: &LandingZone,
+    stacks: &[Stack],
+    files: &[RenderedFile],
+) -> Vec<Defect> {
+    use crate::infra::StackKind;
     if !lz
         .guardrails
         .iter()
@@ -335,7 +344,7 @@ pub fn prod_roles_outside_the_guardrail(lz: &LandingZone, files: &[RenderedFile]
         return Vec::new();
     }
     let in_prod = |path: &str| {
-        lz.stacks.iter().any(|s| {
+        stacks.iter().any(|s| {
             s.template == path
                 && matches!(
                     s.kind,
@@ -405,7 +414,7 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 /// Every use a stack declares comes after the stack (or the organization step)
 /// that creates it, in the order `scripts/deploy.sh` deploys them. What exists
 /// before the first stack: the accounts `lzgen.yaml` adopts by ID.
-pub fn deploy_order_problems(lz: &LandingZone, stacks: &[crate::model::Stack]) -> Vec<String> {
+pub fn deploy_order_problems(lz: &LandingZone, stacks: &[Stack]) -> Vec<String> {
     use crate::infra::order::{Thing, misordered};
     let available = lz
         .accounts
@@ -443,10 +452,10 @@ pub fn scp_quota_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Probl
 
 /// A stack's parameters file must give exactly the parameters its template
 /// declares (a missing one fails the deploy, an extra one is refused).
-fn parameters_match_templates(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Defect> {
+fn parameters_match_templates(stacks: &[Stack], files: &[RenderedFile]) -> Vec<Defect> {
     let find = |path: &str| files.iter().find(|f| f.path == path);
     let mut defects = Vec::new();
-    for stack in &lz.stacks {
+    for stack in stacks {
         let (Some(template), Some(params)) = (find(&stack.template), find(&stack.parameters_file))
         else {
             defects.push(Defect {
@@ -549,8 +558,9 @@ mod tests {
             let answers: crate::config::Answers =
                 serde_yaml::from_str(preset.yaml).expect("preset");
             let (mut zone, _) = crate::model::build(&answers).expect("valid");
+            let units = crate::infra::Units::derive(&zone);
             let files = crate::render::Blueprints::embedded()
-                .render(&zone)
+                .render(&zone, &units)
                 .expect("renders");
             assert!(
                 scp_quota_problems(&zone, &files).is_empty(),

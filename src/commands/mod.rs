@@ -188,6 +188,7 @@ fn new_interactive(
     let (zone, warnings) = crate::model::build(&answers).map_err(Error::Invalid)?;
     let resolved = Resolved {
         answers,
+        units: crate::infra::Units::derive(&zone),
         zone,
         warnings,
     };

@@ -6,12 +6,8 @@ pub mod cidr;
 mod derive;
 pub mod ident;
 pub mod regions;
-mod stacks;
-mod terraform;
 mod validate;
 
-pub use stacks::{OrganizationStep, Parameter, Placeholder, Stack, StackKind, StackOutput};
-pub use terraform::TerraformRoot;
 pub use validate::{SCP_KINDS, build, limits};
 
 use serde::Serialize;
@@ -44,15 +40,11 @@ pub struct LandingZone {
     pub notifications: Notifications,
     pub terraform: Terraform,
     pub names: Names,
-    /// One artifact store (key and bucket) per region, home region first.
-    pub artifact_stores: Vec<ArtifactStore>,
-    /// Every CloudFormation stack, in deployment order.
-    pub stacks: Vec<Stack>,
-    /// Values only known once something is deployed, and where they come from.
-    pub placeholders: Vec<Placeholder>,
-    /// The Terraform root modules, in the order they are applied.
-    pub terraform_roots: Vec<TerraformRoot>,
 }
+
+/// The name that stands for the organization's management account wherever
+/// an account is named; no member account may take it.
+pub const MANAGEMENT: &str = "management";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -145,13 +137,6 @@ pub struct Account {
     pub ou_logical_id: String,
     pub approval: bool,
     pub workload: bool,
-    /// The template parameter that carries this account's ID: `LogArchiveAccountId`.
-    pub id_parameter: String,
-    /// The value for that parameter: the ID when known, else a placeholder.
-    pub id_value: String,
-    /// The environment variable that carries this account's ID in the deploy
-    /// script and in the build: `ACCOUNT_ID_DEV`.
-    pub id_env: String,
     /// A workload account's VPC in each region, in `organization.regions` order.
     pub vpcs: Vec<Vpc>,
     /// One line on what this account is for, for the generated README.
@@ -343,12 +328,6 @@ pub struct DeployAction {
     pub region: String,
     /// The CodePipeline action name: `dev-us-east-1`.
     pub name: String,
-    /// The task definition the build writes for this target: `taskdef-dev-us-east-1.json`.
-    pub taskdef: String,
-    /// The template parameter with the target account's ID.
-    pub id_parameter: String,
-    /// The environment variable with the target account's ID in the build.
-    pub id_env: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -403,15 +382,6 @@ pub struct Notifications {
 #[derive(Debug, Clone, Serialize)]
 pub struct Terraform {
     pub state_locking: String,
-}
-
-/// The artifact account's key and bucket in one region.
-#[derive(Debug, Clone, Serialize)]
-pub struct ArtifactStore {
-    pub region: String,
-    pub home: bool,
-    /// The template parameter that carries this region's key ARN.
-    pub key_parameter: String,
 }
 
 /// Resource names derived from the answers; their lengths are checked

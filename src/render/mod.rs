@@ -8,9 +8,11 @@ pub mod shell_check;
 
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 
-use crate::model::{
-    Account, ArtifactStore, LandingZone, ServiceControlPolicy, Stack, TerraformRoot, Vpc,
-};
+mod context;
+
+use crate::infra::{Stack, Units};
+use crate::model::LandingZone;
+use context::{Context, ZoneView, pipeline_edges};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
@@ -90,63 +92,6 @@ struct Entry {
     executable: bool,
 }
 
-/// What every blueprint sees. `lz` is the whole landing zone; the others are
-/// shortcuts into it, and `stack`/`scp` are set for entries rendered per item.
-#[derive(Debug, Serialize)]
-struct Context<'a> {
-    lzgen_version: &'static str,
-    lz: &'a LandingZone,
-    tooling: &'a Account,
-    artifact: &'a Account,
-    log_archive: &'a Account,
-    /// The account that holds the security services: the `security` account,
-    /// or the log-archive account when no account has that role.
-    security: &'a Account,
-    workloads: Vec<&'a Account>,
-    /// The artifact store in the home region.
-    home_store: &'a ArtifactStore,
-    /// The stacks in the order they are torn down.
-    reversed_stacks: Vec<&'a Stack>,
-    /// The arrows of the README's pipeline diagram, between the node IDs the
-    /// blueprint draws: `source`, `build`, `approve<stage>`, `stage<stage>w<wave>`.
-    pipeline_edges: Vec<Edge>,
-    /// How the chosen strategy moves traffic, in one sentence.
-    strategy_sentence: &'a str,
-    stack: Option<&'a Stack>,
-    scp: Option<&'a ServiceControlPolicy>,
-    /// For `each: root` entries: the Terraform root module.
-    root: Option<&'a TerraformRoot>,
-    /// For a workload account's stacks: that account, and its VPC in the
-    /// stack's region.
-    account: Option<&'a Account>,
-    vpc: Option<&'a Vpc>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct Edge {
-    from: String,
-    to: String,
-}
-
-fn pipeline_edges(lz: &LandingZone) -> Vec<Edge> {
-    let mut nodes = vec!["source".to_string(), "build".to_string()];
-    for (i, stage) in lz.pipeline.stages.iter().enumerate() {
-        if stage.approval {
-            nodes.push(format!("approve{i}"));
-        }
-        for w in 0..stage.waves.len() {
-            nodes.push(format!("stage{i}w{w}"));
-        }
-    }
-    nodes
-        .windows(2)
-        .map(|pair| Edge {
-            from: pair[0].clone(),
-            to: pair[1].clone(),
-        })
-        .collect()
-}
-
 /// The blueprint set: the embedded one (later, with a user's overrides).
 #[derive(Debug)]
 pub struct Blueprints {
@@ -214,26 +159,35 @@ impl Blueprints {
     }
 
     /// Renders every file the landing zone gets, sorted by path.
-    pub fn render(&self, lz: &LandingZone) -> Result<Vec<RenderedFile>, RenderError> {
+    pub fn render(
+        &self,
+        lz: &LandingZone,
+        units: &Units,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
         Ok(self
-            .render_traced(lz)?
+            .render_traced(lz, units)?
             .into_iter()
             .map(|(_, file)| file)
             .collect())
     }
 
     /// Like `render`, with the blueprint each file came from.
-    fn render_traced(&self, lz: &LandingZone) -> Result<Vec<(String, RenderedFile)>, RenderError> {
+    fn render_traced(
+        &self,
+        lz: &LandingZone,
+        units: &Units,
+    ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
         let hb = self.registry()?;
         let entries = self.manifest()?;
+        let view = ZoneView::new(lz, units);
         let pick = |name: &str| {
-            lz.account(name).ok_or_else(|| {
+            view.account(name).ok_or_else(|| {
                 RenderError::Manifest(format!("the model names no account `{name}`"))
             })
         };
         let base = Context {
             lzgen_version: env!("CARGO_PKG_VERSION"),
-            lz,
+            lz: &view,
             tooling: pick(&lz.holders.tooling)?,
             artifact: pick(&lz.holders.artifact)?,
             log_archive: pick(&lz.holders.log_archive)?,
@@ -241,12 +195,17 @@ impl Blueprints {
                 Some(name) => pick(name)?,
                 None => pick(&lz.holders.log_archive)?,
             },
-            workloads: lz.accounts.iter().filter(|a| a.workload).collect(),
-            home_store: lz
+            workloads: view
+                .accounts
+                .iter()
+                .filter(|a| a.account.workload)
+                .copied()
+                .collect(),
+            home_store: units
                 .artifact_stores
                 .first()
                 .ok_or_else(|| RenderError::Manifest("the model has no artifact store".into()))?,
-            reversed_stacks: lz.stacks.iter().rev().collect(),
+            reversed_stacks: units.stacks.iter().rev().collect(),
             pipeline_edges: pipeline_edges(lz),
             strategy_sentence: &lz.pipeline.deploy.deployment_config.sentence,
             stack: None,
@@ -273,7 +232,7 @@ impl Blueprints {
             }
             let items: Vec<Context<'_>> = match entry.each {
                 Each::Once => vec![base.with(None, None)],
-                Each::Stack => lz
+                Each::Stack => units
                     .stacks
                     .iter()
                     .filter(|s| entry.stack.as_deref().is_none_or(|k| kind_name(s) == k))
@@ -284,13 +243,13 @@ impl Blueprints {
                     .iter()
                     .map(|scp| base.with(None, Some(scp)))
                     .collect(),
-                Each::Root => lz
+                Each::Root => units
                     .terraform_roots
                     .iter()
                     .filter(|r| entry.stack.as_deref().is_none_or(|k| r.kind == k))
                     .map(|root| Context {
                         root: Some(root),
-                        account: lz.account(&root.account),
+                        account: view.account(&root.account),
                         ..base.with(None, None)
                     })
                     .collect(),
@@ -331,36 +290,6 @@ impl Blueprints {
             }
         }
         Ok(out.into_values().collect())
-    }
-}
-
-impl<'a> Context<'a> {
-    fn with(&self, stack: Option<&'a Stack>, scp: Option<&'a ServiceControlPolicy>) -> Context<'a> {
-        let account = stack
-            .and_then(|s| s.workload.as_deref())
-            .and_then(|name| self.lz.account(name));
-        let vpc = match (account, stack) {
-            (Some(a), Some(s)) => a.vpcs.iter().find(|v| v.region == s.region),
-            _ => None,
-        };
-        Context {
-            lzgen_version: self.lzgen_version,
-            lz: self.lz,
-            tooling: self.tooling,
-            artifact: self.artifact,
-            log_archive: self.log_archive,
-            security: self.security,
-            workloads: self.workloads.clone(),
-            home_store: self.home_store,
-            reversed_stacks: self.reversed_stacks.clone(),
-            pipeline_edges: self.pipeline_edges.clone(),
-            strategy_sentence: self.strategy_sentence,
-            stack,
-            scp,
-            root: None,
-            account,
-            vpc,
-        }
     }
 }
 
@@ -426,7 +355,7 @@ mod tests {
     use crate::config::{Answers, PRESETS};
     use std::collections::BTreeSet;
 
-    fn zones() -> Vec<LandingZone> {
+    fn zones() -> Vec<(LandingZone, Units)> {
         let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
         texts.push(include_str!("../../examples/multi-region.yaml"));
         texts.push(include_str!("../../examples/ecs-linear.yaml"));
@@ -459,7 +388,9 @@ mod tests {
             ])
             .map(|text| {
                 let answers: Answers = serde_yaml::from_str(text).expect("answers");
-                crate::model::build(&answers).expect("valid").0
+                let zone = crate::model::build(&answers).expect("valid").0;
+                let units = Units::derive(&zone);
+                (zone, units)
             })
             .collect()
     }
@@ -478,8 +409,8 @@ mod tests {
         assert_eq!(named, templates, "blueprints and manifest disagree");
 
         let mut rendered = BTreeSet::new();
-        for zone in zones() {
-            for (template, _) in blueprints.render_traced(&zone).expect("renders") {
+        for (zone, units) in zones() {
+            for (template, _) in blueprints.render_traced(&zone, &units).expect("renders") {
                 rendered.insert(template);
             }
         }
@@ -505,8 +436,8 @@ mod tests {
             "README.md.hbs".into(),
             "{{lz.organization.no_such_key}}\n".into(),
         );
-        let zone = zones().remove(0);
-        let err = blueprints.render(&zone).expect_err("strict mode");
+        let (zone, units) = zones().remove(0);
+        let err = blueprints.render(&zone, &units).expect_err("strict mode");
         assert!(err.to_string().contains("README.md.hbs"), "{err}");
     }
 }

@@ -21,7 +21,7 @@ const SOURCES: [&str; 8] = [
     "examples/terraform.yaml",
 ];
 
-fn both(source: &str) -> (LandingZone, Vec<RenderedFile>) {
+fn both(source: &str) -> (lzgen::Resolved, Vec<RenderedFile>) {
     resolved_and_rendered(
         source,
         &["organization.iac=both", "terraform.state_locking=dynamodb"],
@@ -39,21 +39,23 @@ fn adopted(zone: &LandingZone) -> BTreeSet<Thing> {
 #[test]
 fn every_use_follows_its_creation_and_the_pipeline_follows_the_roles_it_assumes() {
     for source in SOURCES {
-        let (zone, _) = both(source);
+        let (r, _) = both(source);
+        let zone = &r.zone;
         assert_eq!(
-            lzgen::verify::deploy_order_problems(&zone, &zone.stacks),
+            lzgen::verify::deploy_order_problems(&r.zone, &r.units.stacks),
             Vec::<String>::new(),
             "{source}"
         );
         assert_eq!(
-            misordered(&zone.terraform_roots, &adopted(&zone)),
+            misordered(&r.units.terraform_roots, &adopted(zone)),
             Vec::<String>::new(),
             "{source}"
         );
         // Defect 3 of issue 12: CreatePipeline checks every cross-account
         // action's role, so each workload's roles come before the pipeline.
         let at = |name: &str| {
-            zone.stacks
+            r.units
+                .stacks
                 .iter()
                 .position(|s| s.name == name)
                 .unwrap_or_else(|| panic!("{name}"))
@@ -66,7 +68,8 @@ fn every_use_follows_its_creation_and_the_pipeline_follows_the_roles_it_assumes(
             );
         }
         let root = |folder: &str| {
-            zone.terraform_roots
+            r.units
+                .terraform_roots
                 .iter()
                 .position(|r| r.folder == folder)
                 .expect("root")
@@ -82,8 +85,9 @@ fn every_use_follows_its_creation_and_the_pipeline_follows_the_roles_it_assumes(
 
 #[test]
 fn a_use_before_its_creation_is_caught_naming_both() {
-    let (zone, _) = both("preset:standard");
-    let mut stacks = zone.stacks.clone();
+    let (r, _) = both("preset:standard");
+    let zone = &r.zone;
+    let mut stacks = r.units.stacks.clone();
     let tooling = stacks
         .iter()
         .position(|s| s.name == "acme-tooling")
@@ -94,20 +98,20 @@ fn a_use_before_its_creation_is_caught_naming_both() {
         .expect("roles");
     let moved = stacks.remove(tooling);
     stacks.insert(roles, moved);
-    let problems = lzgen::verify::deploy_order_problems(&zone, &stacks);
+    let problems = lzgen::verify::deploy_order_problems(zone, &stacks);
     assert!(
         problems.contains(&"acme-tooling uses role acme-sample-app-deploy in account dev, which acme-dev-roles creates later".to_string()),
         "{problems:?}"
     );
     // The trail before trusted access for CloudTrail is on: caught too.
-    let mut stacks = zone.stacks.clone();
+    let mut stacks = r.units.stacks.clone();
     let trail = stacks
         .iter()
         .position(|s| s.name == "acme-organization-trail")
         .expect("trail");
     stacks[trail].before.clear();
     stacks[trail].creates.clear();
-    let problems = lzgen::verify::deploy_order_problems(&zone, &stacks);
+    let problems = lzgen::verify::deploy_order_problems(zone, &stacks);
     assert!(
         problems.contains(&"acme-organization-trail uses trusted access for cloudtrail.amazonaws.com, which nothing creates".to_string()),
         "{problems:?}"
@@ -121,14 +125,14 @@ fn the_scripts_and_the_readme_deploy_in_the_derived_order() {
         "examples/multi-region.yaml",
         "examples/lambda-canary.yaml",
     ] {
-        let (zone, files) = both(source);
+        let (r, files) = both(source);
         let deploy = text(&files, "scripts/deploy.sh");
         let deployed: Vec<&str> = deploy
             .lines()
             .filter(|l| l.trim_start().starts_with("deploy_stack \""))
             .map(|l| l.split('\'').nth(3).expect("stack name"))
             .collect();
-        let names: Vec<&str> = zone.stacks.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = r.units.stacks.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(deployed, names, "{source}");
         let readme = text(&files, "README.md");
         let rows: Vec<usize> = names
@@ -151,7 +155,8 @@ fn the_scripts_and_the_readme_deploy_in_the_derived_order() {
             .take_while(|l| *l != ")")
             .map(|l| l.trim().trim_matches('\''))
             .collect();
-        let folders: Vec<&str> = zone
+        let folders: Vec<&str> = r
+            .units
             .terraform_roots
             .iter()
             .map(|r| r.folder.as_str())
@@ -192,10 +197,10 @@ fn depends_on(resource: &Value) -> Vec<String> {
 fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
     let mut checked = std::collections::BTreeMap::new();
     for source in SOURCES {
-        let (zone, files) = both(source);
+        let (r, files) = both(source);
         let deploy = text(&files, "scripts/deploy.sh");
         // CloudFormation: each stack's template against every row.
-        for stack in &zone.stacks {
+        for stack in &r.units.stacks {
             let template: Value =
                 serde_yaml::from_str(text(&files, &stack.template)).expect("yaml");
             let resources = template["Resources"].as_mapping().expect("resources");
@@ -266,12 +271,14 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
                         }
                     }
                     Requirement::AfterUnitExporting(value) => {
-                        let exporter = zone
+                        let exporter = r
+                            .units
                             .stacks
                             .iter()
                             .position(|s| s.exports.iter().any(|e| e.placeholder == value))
                             .unwrap_or_else(|| panic!("{source}: no stack exports {value}"));
-                        let here = zone
+                        let here = r
+                            .units
                             .stacks
                             .iter()
                             .position(|s| s.name == stack.name)
@@ -307,7 +314,7 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
         }
         // Terraform: each root, with the modules it calls.
         let terraform = text(&files, "scripts/terraform.sh");
-        for (i, root) in zone.terraform_roots.iter().enumerate() {
+        for (i, root) in r.units.terraform_roots.iter().enumerate() {
             let mut code = String::new();
             for f in files.iter().filter(|f| {
                 f.path.starts_with(&format!("{}/", root.folder)) && f.path.ends_with(".tf")
@@ -346,7 +353,7 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
                     .or_insert(0) += 1;
                 match row.requirement {
                     Requirement::TrustedAccess(p) => {
-                        let earlier = zone.terraform_roots[..=i]
+                        let earlier = r.units.terraform_roots[..=i]
                             .iter()
                             .any(|r| r.trusted_access.iter().any(|t| t == p));
                         assert!(
@@ -363,7 +370,7 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
                         assert!(case.contains("terraform/"), "{case}");
                     }
                     Requirement::DelegatedAdministrator(p) => {
-                        let registered = zone.terraform_roots[..=i].iter().any(|r| {
+                        let registered = r.units.terraform_roots[..=i].iter().any(|r| {
                             files.iter().any(|f| {
                                 f.path.starts_with(&format!("{}/", r.folder))
                                     && std::str::from_utf8(&f.bytes)

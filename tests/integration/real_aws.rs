@@ -371,16 +371,16 @@ fn a_stream_outside_the_home_region_is_not_encrypted_with_the_home_regions_key()
 #[test]
 fn every_role_in_prod_accounts_is_exempt_from_the_prod_guardrail() {
     let files = rendered("preset:standard", &BOTH);
-    let zone = lzgen::resolve(
+    let resolved = lzgen::resolve(
         &lzgen::config::Sources {
             preset: Some("standard".into()),
             ..lzgen::config::Sources::default()
         },
         |p| std::fs::read_to_string(p),
     )
-    .expect("valid")
-    .zone;
-    assert!(lzgen::verify::prod_roles_outside_the_guardrail(&zone, &files).is_empty());
+    .expect("valid");
+    let (zone, stacks) = (&resolved.zone, &resolved.units.stacks);
+    assert!(lzgen::verify::prod_roles_outside_the_guardrail(zone, stacks, &files).is_empty());
     // The per-region roles have generated names; their path exempts them.
     let scp = text(&files, "policies/scp/deny-manual-prod-changes.json");
     assert!(
@@ -398,7 +398,7 @@ fn every_role_in_prod_accounts_is_exempt_from_the_prod_guardrail() {
     target.bytes = old
         .replacen("      Path: \"/acme-sample-app/\"\n", "", 1)
         .into_bytes();
-    let defects = lzgen::verify::prod_roles_outside_the_guardrail(&zone, &broken);
+    let defects = lzgen::verify::prod_roles_outside_the_guardrail(zone, stacks, &broken);
     assert_eq!(defects.len(), 1, "{defects:?}");
     assert!(
         defects[0].message.contains("does not exempt it"),

@@ -92,7 +92,7 @@ pub fn rendered(source: &str, sets: &[&str]) -> Vec<lzgen::render::RenderedFile>
 pub fn resolved_and_rendered(
     source: &str,
     sets: &[&str],
-) -> (lzgen::model::LandingZone, Vec<lzgen::render::RenderedFile>) {
+) -> (lzgen::Resolved, Vec<lzgen::render::RenderedFile>) {
     let (preset, config) = match source.strip_prefix("preset:") {
         Some(name) => (Some(name.to_string()), None),
         None => (None, Some(source.into())),
@@ -105,7 +105,7 @@ pub fn resolved_and_rendered(
     };
     let resolved = lzgen::resolve(&sources, |p| std::fs::read_to_string(p)).expect("valid answers");
     let files = lzgen::generate(&resolved).expect("renders");
-    (resolved.zone, files)
+    (resolved, files)
 }
 
 /// One rendered file's text.

@@ -117,7 +117,7 @@ impl Validator {
                     format!("expected a name Windows can use as a folder, found `{n}`, a reserved device name"),
                     "each account gets folders named after it (cloudformation/workloads/NAME/), and Windows cannot create or check out `con`, `prn`, `aux`, `nul`, `com0`-`com9` or `lpt0`-`lpt9`",
                 );
-            } else if n == stacks::MANAGEMENT {
+            } else if n == MANAGEMENT {
                 self.problem_hint(
                     format!("{key}.name"),
                     format!("expected a name other than `{n}`, which stands for the organization's management account in the generated repo, found `{n}`"),
@@ -240,14 +240,8 @@ impl Validator {
         }
         let (name, ou) = (name?, ou?);
         let logical_id = unique_id(&pascal(&name), logical_ids);
-        let id_env = account_placeholder(&name);
-        let id_value = match &acc.id {
-            Some(id) => id.clone(),
-            None => placeholder(&id_env),
-        };
         Some(Account {
             purpose: purpose(&roles),
-            id_parameter: format!("{logical_id}AccountId"),
             logical_id,
             roles,
             email: acc.email.clone(),
@@ -256,8 +250,6 @@ impl Validator {
             ou_logical_id: ou.logical_id.clone(),
             approval: acc.approval.unwrap_or(false),
             workload,
-            id_value,
-            id_env,
             vpcs: Vec::new(),
             created_after: None,
             name,

@@ -14,8 +14,6 @@ mod pipeline;
 use super::cidr::{self, Block, CidrError};
 use super::derive::*;
 use super::ident::{pascal, unique_id};
-use super::stacks::{self, account_placeholder, placeholder};
-use super::terraform;
 use super::*;
 use crate::config::{self, AccountAnswer, Answers, OuAnswer, StageAnswer};
 use crate::problem::{Problem, Warning, did_you_mean, one_of};
@@ -228,7 +226,7 @@ impl Validator {
             .enumerate()
             .map(|(i, a)| (a.name.clone(), i))
             .collect();
-        let mut zone = LandingZone {
+        let zone = LandingZone {
             organization,
             ous,
             accounts,
@@ -243,27 +241,8 @@ impl Validator {
             logging,
             notifications,
             terraform,
-            artifact_stores: Vec::new(),
             names,
-            stacks: Vec::new(),
-            placeholders: Vec::new(),
-            terraform_roots: Vec::new(),
         };
-        let home = zone.organization.home_region.clone();
-        let mut regions: Vec<String> = vec![home.clone()];
-        regions.extend(zone.organization.other_regions.iter().cloned());
-        zone.artifact_stores = regions
-            .into_iter()
-            .map(|region| ArtifactStore {
-                home: region == home,
-                key_parameter: stacks::key_parameter(&region),
-                region,
-            })
-            .collect();
-        let (stacks, placeholders) = stacks::derive(&zone);
-        zone.stacks = stacks;
-        zone.placeholders = placeholders;
-        zone.terraform_roots = terraform::derive(&zone);
         self.example_addresses(&zone);
         Some(zone)
     }

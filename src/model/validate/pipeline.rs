@@ -486,13 +486,6 @@ impl Validator {
                         account: account.clone(),
                         region: region.clone(),
                         name: format!("{account}-{region}"),
-                        taskdef: format!("taskdef-{account}-{region}.json"),
-                        id_parameter: accounts
-                            .iter()
-                            .find(|acc| &acc.name == account)
-                            .map(|acc| acc.id_parameter.clone())
-                            .unwrap_or_default(),
-                        id_env: account_placeholder(account),
                     })
                 })
                 .collect();

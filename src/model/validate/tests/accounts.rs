@@ -179,32 +179,6 @@ fn example_addresses_are_named_in_one_warning() {
     assert!(warnings.iter().all(|w| w.key != "accounts"));
 }
 
-#[test]
-fn known_ids_flow_into_parameters_and_others_are_placeholders() {
-    let mut a = standard();
-    accounts(&mut a)[5].id = Some("222222222222".into());
-    accounts(&mut a)[5].email = None;
-    let (zone, _) = zone(&a);
-    let artifact = zone
-        .stacks
-        .iter()
-        .find(|s| s.kind == StackKind::Artifact)
-        .expect("artifact");
-    let value = |k: &str| {
-        artifact
-            .parameters
-            .iter()
-            .find(|p| p.key == k)
-            .map(|p| p.value.clone())
-    };
-    assert_eq!(value("ProdAccountId").as_deref(), Some("222222222222"));
-    assert_eq!(value("DevAccountId").as_deref(), Some("${ACCOUNT_ID_DEV}"));
-    assert_eq!(
-        value("ToolingAccountId").as_deref(),
-        Some("${ACCOUNT_ID_TOOLING}")
-    );
-}
-
 /// Issue 13, defect 7: names Windows cannot check out, OUs deeper than AWS
 /// allows and VPC blocks no VPC can route were accepted.
 #[test]

@@ -67,7 +67,7 @@ mod pipeline;
 fn every_preset_is_valid() {
     for p in PRESETS {
         let (zone, _) = zone(&preset(p.name));
-        assert!(!zone.stacks.is_empty(), "{}", p.name);
+        assert!(!zone.accounts.is_empty(), "{}", p.name);
     }
 }
 

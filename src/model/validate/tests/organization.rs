@@ -59,7 +59,7 @@ fn govcloud_uses_its_own_organizations_region() {
     org(&mut a).regions = None;
     let (zone, _) = zone(&a);
     assert_eq!(zone.organization.partition, "aws-us-gov");
-    assert_eq!(zone.stacks[0].region, "us-gov-west-1");
+    assert_eq!(zone.organization.organizations_region, "us-gov-west-1");
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! the organization), each with its own state in the bootstrap bucket, in
 //! the order they are applied.
 
-use super::{LandingZone, stacks::MANAGEMENT};
 use crate::infra::order::{self, Thing, Unit};
+use crate::model::{LandingZone, MANAGEMENT};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +56,7 @@ fn state(root: &str) -> Thing {
     Thing::Output(format!("terraform state of {root}"))
 }
 
-pub(super) fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
+pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     let org = &lz.organization;
     let mut roots = Vec::new();
     let mut push =

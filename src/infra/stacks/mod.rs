@@ -1,0 +1,192 @@
+//! The CloudFormation stacks of a landing zone, with the parameters each one
+//! takes. Values known at generation time are written in; the rest are
+//! `${PLACEHOLDER}`s that the deploy script fills in from the organization and
+//! from earlier stacks' outputs.
+//!
+//! Each stack declares what it creates and what it uses; the deploy order is
+//! derived from those declarations (`infra::order`), and so are the
+//! organization-level steps that must run before a stack
+//! (`infra::preconditions`).
+
+mod declare;
+mod derive;
+
+pub use derive::{BASELINE_TEMPLATE, derive};
+
+use crate::infra::order::{Thing, Unit};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StackKind {
+    Organization,
+    LogArchive,
+    OrganizationTrail,
+    Artifact,
+    Tooling,
+    WorkloadRoles,
+    WorkloadTarget,
+    /// Every account and region: AWS Config and the drift-reading role.
+    Baseline,
+    /// The log-archive account, per region: where CloudWatch Logs arrive.
+    LogDestination,
+    /// The security account, per region: GuardDuty, Access Analyzer,
+    /// Security Hub, the Config aggregator.
+    Security,
+    /// The tooling account: drift detection and ChatOps.
+    Governance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stack {
+    pub kind: StackKind,
+    pub name: String,
+    /// `cloudformation/artifact/artifact-us-east-1.yaml`
+    pub template: String,
+    /// `cloudformation/artifact/artifact-us-east-1.parameters.json`
+    pub parameters_file: String,
+    /// The account it is deployed in: an account name, or `management`.
+    pub account: String,
+    /// That account's ID, or the placeholder that stands for it.
+    pub account_id_value: String,
+    pub region: String,
+    /// Whether `region` is the home region.
+    pub home: bool,
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    /// Outputs that later stacks take, and the placeholder each one fills.
+    pub exports: Vec<Export>,
+    /// For a workload account's stacks: that account's name.
+    pub workload: Option<String>,
+    /// Whether it is the first, or the last, stack of its kind in the
+    /// deploy order (deploy.sh runs organization-wide steps around them).
+    pub first_of_kind: bool,
+    pub last_of_kind: bool,
+    /// What it creates that other stacks need, and what it needs.
+    pub creates: Vec<Thing>,
+    pub uses: Vec<Thing>,
+    /// Organization-level steps that must run right before it: the first
+    /// stack needing trusted access or a delegated administrator gets them.
+    pub before: Vec<OrganizationStep>,
+}
+
+impl Unit for Stack {
+    fn id(&self) -> &str {
+        &self.name
+    }
+    fn creates(&self) -> &[Thing] {
+        &self.creates
+    }
+    fn uses(&self) -> &[Thing] {
+        &self.uses
+    }
+}
+
+/// A call to AWS Organizations that CloudFormation has no resource for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganizationStep {
+    /// `enable-aws-service-access` or `register-delegated-administrator`.
+    pub command: &'static str,
+    pub principal: String,
+    /// For a delegated administrator: the account's ID (or its placeholder).
+    pub account_id_value: Option<String>,
+    /// What it does, for people: "enable trusted access for CloudTrail".
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Export {
+    pub output: String,
+    pub placeholder: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter {
+    pub key: String,
+    pub value: String,
+    /// For an account ID: that account's name (templates declare these
+    /// parameters from this list).
+    pub account: Option<String>,
+}
+
+/// A value known only after something is deployed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placeholder {
+    pub name: String,
+    pub description: String,
+    /// The AWS CLI command that prints it, when one does.
+    pub command: Option<String>,
+    /// Otherwise the stack output that holds it.
+    pub output: Option<StackOutput>,
+    /// Otherwise, what to do to get it.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StackOutput {
+    pub stack: String,
+    pub key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Answers, PRESETS};
+
+    fn standard() -> Answers {
+        let preset = PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .expect("standard");
+        serde_yaml::from_str(preset.yaml).expect("answers")
+    }
+
+    fn accounts(a: &mut Answers) -> &mut Vec<crate::config::AccountAnswer> {
+        a.accounts.as_mut().expect("accounts")
+    }
+
+    #[test]
+    fn every_preset_has_stacks() {
+        for p in PRESETS {
+            let answers: Answers = serde_yaml::from_str(p.yaml).expect("answers");
+            let (zone, _) = crate::model::build(&answers).expect("valid");
+            assert!(!derive(&zone).0.is_empty(), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn govcloud_deploys_the_organization_in_its_own_organizations_region() {
+        let mut a = standard();
+        let org = a.organization.as_mut().expect("organization");
+        org.home_region = Some("us-gov-east-1".into());
+        org.regions = None;
+        let (zone, _) = crate::model::build(&a).expect("valid");
+        assert_eq!(derive(&zone).0[0].region, "us-gov-west-1");
+    }
+
+    #[test]
+    fn known_ids_flow_into_parameters_and_others_are_placeholders() {
+        let mut a = standard();
+        accounts(&mut a)[5].id = Some("222222222222".into());
+        accounts(&mut a)[5].email = None;
+        let (zone, _) = crate::model::build(&a).expect("valid");
+        let stacks = derive(&zone).0;
+        let artifact = stacks
+            .iter()
+            .find(|s| s.kind == StackKind::Artifact)
+            .expect("artifact");
+        let value = |k: &str| {
+            artifact
+                .parameters
+                .iter()
+                .find(|p| p.key == k)
+                .map(|p| p.value.clone())
+        };
+        assert_eq!(value("ProdAccountId").as_deref(), Some("222222222222"));
+        assert_eq!(value("DevAccountId").as_deref(), Some("${ACCOUNT_ID_DEV}"));
+        assert_eq!(
+            value("ToolingAccountId").as_deref(),
+            Some("${ACCOUNT_ID_TOOLING}")
+        );
+    }
+}

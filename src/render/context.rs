@@ -1,0 +1,267 @@
+//! What the blueprints see: the landing zone as the model describes it,
+//! joined with how it is deployed (`infra::Units`: stacks, Terraform roots,
+//! parameter names, placeholders). The model holds no file layout; these
+//! views add it back for the templates, one reference each, no copies.
+
+use crate::infra::{AccountIds, ArtifactStore, Placeholder, Stack, TerraformRoot, Units};
+use crate::model::{
+    Account, Build, Deploy, DeployAction, GuardrailQuotas, LandingZone, Logging, Names,
+    Notifications, Organization, OrganizationalUnit, Pipeline, RoleHolders, Rollback, Security,
+    ServiceControlPolicy, Source, Terraform, Vpc,
+};
+use serde::Serialize;
+
+/// An account with its identifiers in the generated files.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(super) struct AccountView<'a> {
+    #[serde(flatten)]
+    pub account: &'a Account,
+    #[serde(flatten)]
+    pub ids: &'a AccountIds,
+}
+
+/// The landing zone as the blueprints read it under `lz`.
+#[derive(Debug, Serialize)]
+pub(super) struct ZoneView<'a> {
+    #[serde(skip)]
+    pub zone: &'a LandingZone,
+    pub organization: &'a Organization,
+    pub ous: &'a [OrganizationalUnit],
+    pub accounts: Vec<AccountView<'a>>,
+    pub adopted_accounts: &'a [String],
+    pub holders: &'a RoleHolders,
+    pub pipeline: PipelineView<'a>,
+    pub guardrails: &'a [ServiceControlPolicy],
+    pub prod_change_roles: &'a [String],
+    pub guardrail_quotas: &'a GuardrailQuotas,
+    pub security: &'a Security,
+    pub logging: &'a Logging,
+    pub notifications: &'a Notifications,
+    pub terraform: &'a Terraform,
+    pub names: &'a Names,
+    pub artifact_stores: &'a [ArtifactStore],
+    pub stacks: &'a [Stack],
+    pub placeholders: &'a [Placeholder],
+    pub terraform_roots: &'a [TerraformRoot],
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct PipelineView<'a> {
+    pub application: &'a str,
+    pub source: &'a Source,
+    pub build: &'a Build,
+    pub deploy: &'a Deploy,
+    pub rollback: &'a Rollback,
+    pub stages: Vec<StageView<'a>>,
+    pub stage_count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct StageView<'a> {
+    pub name: &'a str,
+    pub accounts: &'a [String],
+    pub approval: bool,
+    pub waves: Vec<WaveView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct WaveView<'a> {
+    pub name: &'a str,
+    pub actions: Vec<ActionView<'a>>,
+}
+
+/// A deploy action with the file and the identifiers it uses.
+#[derive(Debug, Serialize)]
+pub(super) struct ActionView<'a> {
+    #[serde(flatten)]
+    pub action: &'a DeployAction,
+    /// The task definition the build writes for this target: `taskdef-dev-us-east-1.json`.
+    pub taskdef: String,
+    /// The template parameter with the target account's ID.
+    pub id_parameter: &'a str,
+    /// The environment variable with the target account's ID in the build.
+    pub id_env: &'a str,
+}
+
+impl<'a> ZoneView<'a> {
+    pub fn new(lz: &'a LandingZone, units: &'a Units) -> ZoneView<'a> {
+        let accounts: Vec<AccountView<'a>> = lz
+            .accounts
+            .iter()
+            .zip(&units.account_ids)
+            .map(|(account, ids)| AccountView { account, ids })
+            .collect();
+        let ids_of = |name: &str| {
+            lz.account_index
+                .get(name)
+                .copied()
+                .or_else(|| lz.accounts.iter().position(|a| a.name == name))
+                .and_then(|i| units.account_ids.get(i))
+        };
+        let p: &'a Pipeline = &lz.pipeline;
+        let stages = p
+            .stages
+            .iter()
+            .map(|stage| StageView {
+                name: &stage.name,
+                accounts: &stage.accounts,
+                approval: stage.approval,
+                waves: stage
+                    .waves
+                    .iter()
+                    .map(|wave| WaveView {
+                        name: &wave.name,
+                        actions: wave
+                            .actions
+                            .iter()
+                            .map(|action| {
+                                let ids = ids_of(&action.account);
+                                ActionView {
+                                    action,
+                                    taskdef: format!(
+                                        "taskdef-{}-{}.json",
+                                        action.account, action.region
+                                    ),
+                                    id_parameter: ids.map_or("", |i| i.id_parameter.as_str()),
+                                    id_env: ids.map_or("", |i| i.id_env.as_str()),
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        ZoneView {
+            zone: lz,
+            organization: &lz.organization,
+            ous: &lz.ous,
+            accounts,
+            adopted_accounts: &lz.adopted_accounts,
+            holders: &lz.holders,
+            pipeline: PipelineView {
+                application: &p.application,
+                source: &p.source,
+                build: &p.build,
+                deploy: &p.deploy,
+                rollback: &p.rollback,
+                stages,
+                stage_count: p.stage_count,
+            },
+            guardrails: &lz.guardrails,
+            prod_change_roles: &lz.prod_change_roles,
+            guardrail_quotas: &lz.guardrail_quotas,
+            security: &lz.security,
+            logging: &lz.logging,
+            notifications: &lz.notifications,
+            terraform: &lz.terraform,
+            names: &lz.names,
+            artifact_stores: &units.artifact_stores,
+            stacks: &units.stacks,
+            placeholders: &units.placeholders,
+            terraform_roots: &units.terraform_roots,
+        }
+    }
+
+    /// The named account with its identifiers.
+    pub fn account(&self, name: &str) -> Option<AccountView<'a>> {
+        let i = match self.zone.account_index.get(name) {
+            Some(&i) => i,
+            None => self.zone.accounts.iter().position(|a| a.name == name)?,
+        };
+        self.accounts
+            .get(i)
+            .copied()
+            .filter(|v| v.account.name == name)
+    }
+}
+
+/// What every blueprint sees. `lz` is the whole landing zone; the others are
+/// shortcuts into it, and `stack`/`scp` are set for entries rendered per item.
+#[derive(Debug, Serialize)]
+pub(super) struct Context<'a> {
+    pub lzgen_version: &'static str,
+    pub lz: &'a ZoneView<'a>,
+    pub tooling: AccountView<'a>,
+    pub artifact: AccountView<'a>,
+    pub log_archive: AccountView<'a>,
+    /// The account that holds the security services: the `security` account,
+    /// or the log-archive account when no account has that role.
+    pub security: AccountView<'a>,
+    pub workloads: Vec<AccountView<'a>>,
+    /// The artifact store in the home region.
+    pub home_store: &'a ArtifactStore,
+    /// The stacks in the order they are torn down.
+    pub reversed_stacks: Vec<&'a Stack>,
+    /// The arrows of the README's pipeline diagram, between the node IDs the
+    /// blueprint draws: `source`, `build`, `approve<stage>`, `stage<stage>w<wave>`.
+    pub pipeline_edges: Vec<Edge>,
+    /// How the chosen strategy moves traffic, in one sentence.
+    pub strategy_sentence: &'a str,
+    pub stack: Option<&'a Stack>,
+    pub scp: Option<&'a ServiceControlPolicy>,
+    /// For `each: root` entries: the Terraform root module.
+    pub root: Option<&'a TerraformRoot>,
+    /// For a workload account's stacks: that account, and its VPC in the
+    /// stack's region.
+    pub account: Option<AccountView<'a>>,
+    pub vpc: Option<&'a Vpc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct Edge {
+    from: String,
+    to: String,
+}
+
+pub(super) fn pipeline_edges(lz: &LandingZone) -> Vec<Edge> {
+    let mut nodes = vec!["source".to_string(), "build".to_string()];
+    for (i, stage) in lz.pipeline.stages.iter().enumerate() {
+        if stage.approval {
+            nodes.push(format!("approve{i}"));
+        }
+        for w in 0..stage.waves.len() {
+            nodes.push(format!("stage{i}w{w}"));
+        }
+    }
+    nodes
+        .windows(2)
+        .map(|pair| Edge {
+            from: pair[0].clone(),
+            to: pair[1].clone(),
+        })
+        .collect()
+}
+
+impl<'a> Context<'a> {
+    pub fn with(
+        &self,
+        stack: Option<&'a Stack>,
+        scp: Option<&'a ServiceControlPolicy>,
+    ) -> Context<'a> {
+        let account = stack
+            .and_then(|s| s.workload.as_deref())
+            .and_then(|name| self.lz.account(name));
+        let vpc = match (account, stack) {
+            (Some(a), Some(s)) => a.account.vpcs.iter().find(|v| v.region == s.region),
+            _ => None,
+        };
+        Context {
+            lzgen_version: self.lzgen_version,
+            lz: self.lz,
+            tooling: self.tooling,
+            artifact: self.artifact,
+            log_archive: self.log_archive,
+            security: self.security,
+            workloads: self.workloads.clone(),
+            home_store: self.home_store,
+            reversed_stacks: self.reversed_stacks.clone(),
+            pipeline_edges: self.pipeline_edges.clone(),
+            strategy_sentence: self.strategy_sentence,
+            stack,
+            scp,
+            root: None,
+            account,
+            vpc,
+        }
+    }
+}
