@@ -2,10 +2,14 @@
 //! inputs (preset < `--config` < `--set`) into one YAML document.
 
 mod answers;
+mod emit;
 pub mod keys;
 pub mod limits;
+mod set;
 
 pub use answers::*;
+pub use emit::to_yaml;
+pub use set::apply_set;
 
 use crate::problem::{Problem, did_you_mean, one_of};
 use serde::de::DeserializeOwned;
@@ -155,161 +159,6 @@ pub fn merge(base: &mut Value, overlay: Value) {
         }
         (base, overlay) => *base = overlay,
     }
-}
-
-/// One step of a dotted key: a mapping key or a list index.
-#[derive(Debug, PartialEq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-fn parse_key_path(path: &str) -> Option<Vec<Segment>> {
-    let mut segments = Vec::new();
-    for part in path.split('.') {
-        let (name, mut rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if name.is_empty() {
-            return None;
-        }
-        segments.push(Segment::Key(name.to_string()));
-        while !rest.is_empty() {
-            let close = rest.find(']')?;
-            if !rest.starts_with('[') {
-                return None;
-            }
-            segments.push(Segment::Index(rest[1..close].parse().ok()?));
-            rest = &rest[close + 1..];
-        }
-    }
-    Some(segments)
-}
-
-/// Keys whose values are strings of digits: an unquoted `--set` value for
-/// them stays text, so `--set accounts[5].id=012345678901` keeps its zero.
-const DIGIT_STRING_KEYS: &[&str] = &["id", "management_account_id"];
-
-/// Applies one `--set KEY=VALUE`. VALUE is read as YAML, so `[a, b]` is a
-/// list and `null` removes the key.
-pub fn apply_set(doc: &mut Value, assignment: &str) -> Result<(), Problem> {
-    let usage = || {
-        Problem::new(
-            "--set",
-            format!(
-                "expected KEY=VALUE with a dotted KEY such as pipeline.deploy.strategy=canary, found `{}`",
-                limits::printable(assignment, 80)
-            ),
-        )
-    };
-    let (path, raw) = assignment.split_once('=').ok_or_else(usage)?;
-    let segments = parse_key_path(path.trim()).ok_or_else(usage)?;
-    let last_key = segments.iter().rev().find_map(|s| match s {
-        Segment::Key(k) => Some(k.as_str()),
-        Segment::Index(_) => None,
-    });
-    let flag = format!("--set {}", limits::printable(path, 80));
-    limits::refuse_tags(raw, &flag).map_err(|mut p| {
-        // A one-line value: its column is enough.
-        p.key = flag.clone();
-        p
-    })?;
-    let mut value = serde_yaml::from_str::<Value>(raw).map_err(|err| {
-        Problem::new(
-            flag.clone(),
-            format!(
-                "expected a YAML value after `=`, found `{}`: {err}",
-                limits::printable(raw, 80)
-            ),
-        )
-    })?;
-    if value.is_number() && last_key.is_some_and(|k| DIGIT_STRING_KEYS.contains(&k)) {
-        value = Value::String(raw.trim().to_string());
-    }
-    let (last, parents) = segments.split_last().ok_or_else(usage)?;
-    let mut node = doc;
-    for (i, segment) in parents.iter().enumerate() {
-        let next_is_index = matches!(parents.get(i + 1).unwrap_or(last), Segment::Index(_));
-        node = step(node, segment, next_is_index, path)?;
-    }
-    match last {
-        Segment::Key(key) => {
-            if !node.is_mapping() {
-                *node = Value::Mapping(Mapping::new());
-            }
-            let map = node.as_mapping_mut().ok_or_else(usage)?;
-            if value.is_null() {
-                map.remove(key.as_str());
-            } else {
-                map.insert(Value::String(key.clone()), value);
-            }
-        }
-        Segment::Index(i) => {
-            let list = node.as_sequence_mut().ok_or_else(|| not_a_list(path))?;
-            if *i < list.len() {
-                list[*i] = value;
-            } else if *i == list.len() {
-                list.push(value);
-            } else {
-                return Err(index_out_of_range(path, *i, list.len()));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn step<'a>(
-    node: &'a mut Value,
-    segment: &Segment,
-    next_is_index: bool,
-    path: &str,
-) -> Result<&'a mut Value, Problem> {
-    let fresh = || {
-        if next_is_index {
-            Value::Sequence(Vec::new())
-        } else {
-            Value::Mapping(Mapping::new())
-        }
-    };
-    match segment {
-        Segment::Key(key) => {
-            if !node.is_mapping() {
-                *node = Value::Mapping(Mapping::new());
-            }
-            let map = node.as_mapping_mut().ok_or_else(|| not_a_list(path))?;
-            let key = Value::String(key.clone());
-            if !map.contains_key(&key) {
-                map.insert(key.clone(), fresh());
-            }
-            map.get_mut(&key).ok_or_else(|| not_a_list(path))
-        }
-        Segment::Index(i) => {
-            let list = node.as_sequence_mut().ok_or_else(|| not_a_list(path))?;
-            if *i == list.len() {
-                list.push(fresh());
-            }
-            let len = list.len();
-            list.get_mut(*i)
-                .ok_or_else(|| index_out_of_range(path, *i, len))
-        }
-    }
-}
-
-fn not_a_list(path: &str) -> Problem {
-    Problem::new(
-        format!("--set {path}"),
-        "expected a list at the indexed key, found something else".to_string(),
-    )
-}
-
-fn index_out_of_range(path: &str, index: usize, len: usize) -> Problem {
-    Problem::new(
-        format!("--set {path}"),
-        format!(
-            "expected an index from 0 to {len} (the list has {len} entries; {len} appends one), found {index}"
-        ),
-    )
 }
 
 /// Reads a layered document into `Answers`, collecting every problem: unknown
@@ -479,109 +328,6 @@ fn take_unquoted_ids(doc: &mut Value, problems: &mut Vec<Problem>) {
             check(account, "id", format!("accounts[{i}].id"));
         }
     }
-}
-
-/// Writes answers in the style of the presets and of the spec: block
-/// mappings, short lists of plain values in flow style (`roles: [tooling]`),
-/// lists of mappings as indented block sequences, a blank line between
-/// top-level sections. Scalars are quoted by serde_yaml, so every value reads
-/// back as it was.
-pub fn to_yaml(answers: &Answers) -> Result<String, serde_yaml::Error> {
-    let value = serde_yaml::to_value(answers)?;
-    let mut out = String::new();
-    if let Value::Mapping(map) = &value {
-        for (i, (key, child)) in map.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            emit_entry(&mut out, 0, &scalar(key)?, child)?;
-        }
-    }
-    Ok(out)
-}
-
-fn scalar(value: &Value) -> Result<String, serde_yaml::Error> {
-    // A whole float (a percentage of 1) is written as people write it: 1, not 1.0.
-    if let Value::Number(n) = value
-        && let Some(f) = n.as_f64()
-        && n.is_f64()
-        && f.fract() == 0.0
-        && f.abs() < 1e15
-    {
-        return Ok(format!("{}", f as i64));
-    }
-    Ok(serde_yaml::to_string(value)?.trim_end().to_string())
-}
-
-/// A scalar that reads the same inside `[...]` as outside it.
-fn flow_safe(text: &str) -> bool {
-    text.starts_with(['\'', '"'])
-        || text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._/@+-".contains(c))
-}
-
-fn emit_entry(
-    out: &mut String,
-    indent: usize,
-    key: &str,
-    value: &Value,
-) -> Result<(), serde_yaml::Error> {
-    let pad = " ".repeat(indent);
-    match value {
-        Value::Mapping(map) if !map.is_empty() => {
-            out.push_str(&format!("{pad}{key}:\n"));
-            for (k, v) in map {
-                emit_entry(out, indent + 2, &scalar(k)?, v)?;
-            }
-        }
-        Value::Sequence(items) if !items.is_empty() => {
-            let flow: Option<Vec<String>> = items
-                .iter()
-                .map(|item| match item {
-                    Value::Mapping(_) | Value::Sequence(_) => None,
-                    _ => scalar(item).ok().filter(|s| flow_safe(s)),
-                })
-                .collect();
-            let flow = flow.map(|texts| format!("{pad}{key}: [{}]\n", texts.join(", ")));
-            match flow.filter(|line| line.len() <= 81) {
-                Some(line) => out.push_str(&line),
-                None => {
-                    out.push_str(&format!("{pad}{key}:\n"));
-                    for item in items {
-                        emit_item(out, indent + 2, item)?;
-                    }
-                }
-            }
-        }
-        other => out.push_str(&format!("{pad}{key}: {}\n", scalar(other)?)),
-    }
-    Ok(())
-}
-
-fn emit_item(out: &mut String, indent: usize, item: &Value) -> Result<(), serde_yaml::Error> {
-    let pad = " ".repeat(indent);
-    match item {
-        Value::Mapping(map) if !map.is_empty() => {
-            // The first key shares the dash's line; the rest align under it.
-            let mut first = true;
-            for (k, v) in map {
-                let mut entry = String::new();
-                emit_entry(&mut entry, indent + 2, &scalar(k)?, v)?;
-                if first {
-                    entry.replace_range(indent..indent + 2, "- ");
-                    first = false;
-                }
-                out.push_str(&entry);
-            }
-        }
-        Value::Sequence(inner) if !inner.is_empty() => {
-            let texts: Vec<String> = inner.iter().map(scalar).collect::<Result<_, _>>()?;
-            out.push_str(&format!("{pad}- [{}]\n", texts.join(", ")));
-        }
-        other => out.push_str(&format!("{pad}- {}\n", scalar(other)?)),
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -85,3 +85,8 @@ pub fn artifact_stores(lz: &LandingZone) -> Vec<ArtifactStore> {
         })
         .collect()
 }
+
+/// Where a guardrail's JSON document is written: `policies/scp/deny-root-user.json`.
+pub fn scp_file(kind: &str) -> String {
+    format!("policies/scp/{kind}.json")
+}

@@ -1,5 +1,6 @@
-//! Identifiers lzgen derives from names: CloudFormation logical IDs and
-//! parameter names. Shared by validation and the stack derivation.
+//! Identifiers lzgen derives from names (`log-archive` → `LogArchive`): the
+//! stable IDs both flavours name resources by. Validation checks they are
+//! unique; `infra` builds parameter names from them.
 
 use std::collections::BTreeSet;
 

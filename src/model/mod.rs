@@ -1,6 +1,9 @@
-//! The validated landing zone. Every derived value (names, CIDRs, stages,
-//! stacks and their parameters) is computed here once; blueprints only place
-//! values, they never compute them.
+//! The validated landing zone: what it is in AWS terms (organization, OUs,
+//! accounts and their roles, regions, CIDRs, the pipeline and its strategy,
+//! guardrails), never how it is laid out in files. Every derived value
+//! (names, CIDRs, stages) is computed here once; how the zone is deployed
+//! (stacks, Terraform roots, template paths, parameter names, state keys) is
+//! `infra`'s, and blueprints only place values, they never compute them.
 
 pub mod cidr;
 mod derive;
@@ -334,8 +337,6 @@ pub struct DeployAction {
 pub struct ServiceControlPolicy {
     /// The guardrail's key in `guardrails.scps`: `deny-root-user`.
     pub kind: String,
-    /// The partial that holds its policy document.
-    pub partial: String,
     pub name: String,
     pub logical_id: String,
     pub description: String,
@@ -343,8 +344,6 @@ pub struct ServiceControlPolicy {
     pub targets: Vec<String>,
     /// Paths of those OUs, for people.
     pub target_paths: Vec<String>,
-    /// Where its JSON document is written: `policies/scp/deny-root-user.json`.
-    pub file: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

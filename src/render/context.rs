@@ -20,6 +20,23 @@ pub(super) struct AccountView<'a> {
     pub ids: &'a AccountIds,
 }
 
+/// A guardrail with the file its document is written to.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ScpView<'a> {
+    #[serde(flatten)]
+    pub scp: &'a ServiceControlPolicy,
+    pub file: String,
+}
+
+impl<'a> ScpView<'a> {
+    fn new(scp: &'a ServiceControlPolicy) -> ScpView<'a> {
+        ScpView {
+            scp,
+            file: crate::infra::layout::scp_file(&scp.kind),
+        }
+    }
+}
+
 /// The landing zone as the blueprints read it under `lz`.
 #[derive(Debug, Serialize)]
 pub(super) struct ZoneView<'a> {
@@ -31,7 +48,7 @@ pub(super) struct ZoneView<'a> {
     pub adopted_accounts: &'a [String],
     pub holders: &'a RoleHolders,
     pub pipeline: PipelineView<'a>,
-    pub guardrails: &'a [ServiceControlPolicy],
+    pub guardrails: Vec<ScpView<'a>>,
     pub prod_change_roles: &'a [String],
     pub guardrail_quotas: &'a GuardrailQuotas,
     pub security: &'a Security,
@@ -147,7 +164,7 @@ impl<'a> ZoneView<'a> {
                 stages,
                 stage_count: p.stage_count,
             },
-            guardrails: &lz.guardrails,
+            guardrails: lz.guardrails.iter().map(ScpView::new).collect(),
             prod_change_roles: &lz.prod_change_roles,
             guardrail_quotas: &lz.guardrail_quotas,
             security: &lz.security,
@@ -198,7 +215,7 @@ pub(super) struct Context<'a> {
     /// How the chosen strategy moves traffic, in one sentence.
     pub strategy_sentence: &'a str,
     pub stack: Option<&'a Stack>,
-    pub scp: Option<&'a ServiceControlPolicy>,
+    pub scp: Option<ScpView<'a>>,
     /// For `each: root` entries: the Terraform root module.
     pub root: Option<&'a TerraformRoot>,
     /// For a workload account's stacks: that account, and its VPC in the
@@ -258,7 +275,7 @@ impl<'a> Context<'a> {
             pipeline_edges: self.pipeline_edges.clone(),
             strategy_sentence: self.strategy_sentence,
             stack,
-            scp,
+            scp: scp.map(ScpView::new),
             root: None,
             account,
             vpc,

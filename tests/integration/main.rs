@@ -11,6 +11,7 @@ mod limits;
 mod pipeline;
 mod raw_insertions;
 mod real_aws;
+mod structure;
 mod support;
 mod terminal;
 mod terraform;

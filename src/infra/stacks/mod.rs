@@ -10,6 +10,7 @@
 
 mod declare;
 mod derive;
+mod placeholders;
 
 pub use derive::{BASELINE_TEMPLATE, derive};
 

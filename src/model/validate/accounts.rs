@@ -115,7 +115,7 @@ impl Validator {
                 self.problem_hint(
                     format!("{key}.name"),
                     format!("expected a name Windows can use as a folder, found `{n}`, a reserved device name"),
-                    "each account gets folders named after it (cloudformation/workloads/NAME/), and Windows cannot create or check out `con`, `prn`, `aux`, `nul`, `com0`-`com9` or `lpt0`-`lpt9`",
+                    "each account gets folders named after it in the generated repo, and Windows cannot create or check out `con`, `prn`, `aux`, `nul`, `com0`-`com9` or `lpt0`-`lpt9`",
                 );
             } else if n == MANAGEMENT {
                 self.problem_hint(

@@ -257,13 +257,11 @@ impl Validator {
                     .unwrap_or_default();
                 ServiceControlPolicy {
                     kind: kind.clone(),
-                    partial: format!("scp/{kind}"),
                     name: format!("{org}-{kind}"),
                     logical_id: format!("Scp{}", pascal(kind)),
                     description: description.to_string(),
                     targets: targets.iter().map(|ou| ou.logical_id.clone()).collect(),
                     target_paths: targets.iter().map(|ou| ou.path.clone()).collect(),
-                    file: format!("policies/scp/{kind}.json"),
                 }
             })
             .collect()
