@@ -81,6 +81,7 @@ pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<De
 
 mod deploy;
 mod policy;
+mod terraform;
 
 pub use deploy::*;
 pub use policy::*;

@@ -3,7 +3,8 @@
 use super::*;
 
 /// Least privilege, checked on every policy document in the output (IAM,
-/// trust, key, bucket, repository, topic and service control policies):
+/// trust, key, bucket, repository, topic and service control policies), in
+/// CloudFormation templates, JSON files and Terraform alike:
 /// - no statement allows every action on every resource, except the key
 ///   administration statement of a KMS key for its own account;
 /// - no statement allows an anonymous (`*`) principal, unless a condition
@@ -55,6 +56,13 @@ pub fn policy_documents(files: &[RenderedFile]) -> Vec<PolicyDocument> {
 
 fn for_each_policy(files: &[RenderedFile], mut visit: impl FnMut(&str, &str, &Value, bool)) {
     for file in files {
+        if file.path.ends_with(".tf") {
+            let text = String::from_utf8_lossy(&file.bytes);
+            for policy in super::terraform::policies(&text) {
+                visit(&file.path, &policy.path, &policy.document, policy.trust);
+            }
+            continue;
+        }
         let doc: Option<Value> = if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {
             serde_yaml::from_slice(&file.bytes).ok()
         } else if file.path.ends_with(".json") {
@@ -168,7 +176,16 @@ fn statement_problem(statement: &Value, trust: bool) -> Option<String> {
     let resources = strings(statement.get("Resource"));
     let principal = statement.get("Principal");
     let aws_principals = strings(principal.and_then(|p| p.get("AWS")));
-    let own_root = |p: &String| p.contains("${AWS::AccountId}:root");
+    // The account the policy lives in, as each flavour names it.
+    let own_root = |p: &String| {
+        [
+            "${AWS::AccountId}:root",
+            "${local.account_id}:root",
+            "${data.aws_caller_identity.current.account_id}:root",
+        ]
+        .iter()
+        .any(|own| p.contains(own))
+    };
     let every_action =
         actions.iter().any(|a| a == "*" || a == "*:*") || statement.get("NotAction").is_some();
     let every_resource =

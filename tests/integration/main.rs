@@ -9,6 +9,7 @@ mod hostile;
 mod hostile_suite;
 mod limits;
 mod pipeline;
+mod policy_flavours;
 mod raw_insertions;
 mod real_aws;
 mod structure;
