@@ -10,6 +10,7 @@
 
 pub mod layout;
 pub mod order;
+pub mod policy;
 pub mod preconditions;
 pub mod stacks;
 pub mod terraform;
@@ -33,6 +34,8 @@ pub struct Units {
     pub placeholders: Vec<Placeholder>,
     /// The Terraform root modules, in the order they are applied.
     pub terraform_roots: Vec<TerraformRoot>,
+    /// The IAM policies built as data, written into both flavours.
+    pub policies: policy::Policies,
 }
 
 impl Units {
@@ -44,6 +47,7 @@ impl Units {
             stacks,
             placeholders,
             terraform_roots: terraform::derive(lz),
+            policies: policy::Policies::derive(lz),
         }
     }
 }

@@ -197,6 +197,9 @@ impl<'a> ZoneView<'a> {
 #[derive(Debug, Serialize)]
 pub(super) struct Context<'a> {
     pub lzgen_version: &'static str,
+    /// The policies built as data, written for each flavour: `{{indent
+    /// policies.log_key.cfn 10}}` places one at its indentation.
+    pub policies: &'a std::collections::BTreeMap<&'static str, super::policy::RenderedPolicy>,
     pub lz: &'a ZoneView<'a>,
     pub tooling: AccountView<'a>,
     pub artifact: AccountView<'a>,
@@ -264,6 +267,7 @@ impl<'a> Context<'a> {
         };
         Context {
             lzgen_version: self.lzgen_version,
+            policies: self.policies,
             lz: self.lz,
             tooling: self.tooling,
             artifact: self.artifact,

@@ -23,6 +23,7 @@ pub fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("snake", Box::new(quote_with(snake)));
     hb.register_helper("lower", Box::new(quote_with(lower)));
     hb.register_helper("join", Box::new(join_helper));
+    hb.register_helper("indent", Box::new(indent_helper));
     hb.register_helper("concat", Box::new(concat_helper));
     hb.register_helper("add", Box::new(add_helper));
     hb.register_helper("contains", Box::new(contains_helper));
@@ -273,6 +274,39 @@ fn join_helper(
     let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
     let items: Vec<String> = list.iter().map(plain).collect();
     out.write(&items.join(sep))?;
+    Ok(())
+}
+
+/// `{{indent text 10}}`: text lzgen wrote itself (a policy in one flavour's
+/// syntax), each non-empty line indented by that many spaces. Only for text
+/// that is already quoted for its place: it adds nothing but spaces.
+fn indent_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or_else(|| RenderErrorReason::Other("indent needs a text".into()))?;
+    let width = h
+        .param(1)
+        .and_then(|p| p.value().as_u64())
+        .ok_or_else(|| RenderErrorReason::Other("indent needs a width".into()))?;
+    let pad = " ".repeat(width as usize);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect();
+    out.write(&lines.join("\n"))?;
     Ok(())
 }
 

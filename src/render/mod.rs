@@ -9,6 +9,7 @@ pub mod shell_check;
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 
 mod context;
+pub mod policy;
 
 use crate::infra::{Stack, Units};
 use crate::model::LandingZone;
@@ -180,6 +181,12 @@ impl Blueprints {
         let hb = self.registry()?;
         let entries = self.manifest()?;
         let view = ZoneView::new(lz, units);
+        let policies: BTreeMap<&'static str, policy::RenderedPolicy> = units
+            .policies
+            .all()
+            .into_iter()
+            .map(|(name, p)| (name, policy::RenderedPolicy::new(p)))
+            .collect();
         let pick = |name: &str| {
             view.account(name).ok_or_else(|| {
                 RenderError::Manifest(format!("the model names no account `{name}`"))
@@ -187,6 +194,7 @@ impl Blueprints {
         };
         let base = Context {
             lzgen_version: env!("CARGO_PKG_VERSION"),
+            policies: &policies,
             lz: &view,
             tooling: pick(&lz.holders.tooling)?,
             artifact: pick(&lz.holders.artifact)?,

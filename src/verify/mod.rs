@@ -75,6 +75,14 @@ pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<De
                 }),
         );
     }
+    // The typed policies first, as built; then every policy as written, in
+    // both flavours.
+    for (name, policy) in units.policies.all() {
+        defects.extend(policy.problems().into_iter().map(|message| Defect {
+            path: format!("the {name} policy"),
+            message,
+        }));
+    }
     defects.extend(policy_invariants(files));
     defects
 }

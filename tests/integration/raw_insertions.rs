@@ -302,6 +302,24 @@ fn every_insertion_is_quoted_or_safe_by_its_rule() {
             }
             continue;
         }
+        if first == "indent" {
+            // `indent` places a policy render::policy wrote, every value in
+            // it quoted for its flavour (tested there with hostile text);
+            // anything else through it would be raw.
+            if ins
+                .expr
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|a| a.starts_with("policies."))
+            {
+                quoted += 1;
+            } else {
+                problems.push(format!(
+                    "{place} indents something other than a policy lzgen wrote"
+                ));
+            }
+            continue;
+        }
         if first == "concat" || first == "join" {
             // `concat` and `join` build text raw: only inside a quoting helper,
             // or of values that are safe themselves.

@@ -1,0 +1,339 @@
+//! IAM policies as data: each statement is built once here, from the model,
+//! and `render::policy` writes it into each flavour (CloudFormation YAML with
+//! intrinsic functions, Terraform `aws_iam_policy_document` statements). The
+//! two flavours cannot drift apart, and the least-privilege invariants
+//! (`Statement::problem`) run on this typed form before anything is
+//! rendered, as `verify` runs them again on the rendered files.
+//!
+//! A value in a statement is an `Expr`: literal text and references
+//! (`${AWS::Partition}` / `local.partition`), so a statement says what it
+//! means once and each flavour spells the references its own way.
+
+pub mod log_archive;
+
+use crate::model::LandingZone;
+use serde::Serialize;
+
+/// Every policy built as data, by the file it lands in.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    /// The log-archive account: its key, its log bucket, its access-log bucket.
+    pub log_key: Policy,
+    pub log_bucket: Policy,
+    pub access_log_bucket: Policy,
+}
+
+impl Policies {
+    pub fn derive(lz: &LandingZone) -> Policies {
+        Policies {
+            log_key: log_archive::log_key(lz),
+            log_bucket: log_archive::log_bucket(lz),
+            access_log_bucket: log_archive::access_log_bucket(lz),
+        }
+    }
+
+    /// Each policy with the name the blueprints know it by.
+    pub fn all(&self) -> Vec<(&'static str, &Policy)> {
+        vec![
+            ("log_key", &self.log_key),
+            ("log_bucket", &self.log_bucket),
+            ("access_log_bucket", &self.access_log_bucket),
+        ]
+    }
+}
+
+/// One piece of a value: text, or a reference each flavour spells its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Part {
+    Text(String),
+    /// `aws`, `aws-us-gov`, `aws-cn`.
+    Partition,
+    /// The region the stack or root is deployed in.
+    Region,
+    /// The account the policy lives in.
+    ThisAccount,
+    /// A value each flavour names its own way: for CloudFormation a
+    /// parameter (`ManagementAccountId`) or a resource attribute
+    /// (`LogBucket.Arn`); for Terraform an expression
+    /// (`local.management_account_id`, `aws_s3_bucket.logs.arn`).
+    Named {
+        cfn: String,
+        tf: String,
+    },
+}
+
+/// A value: its parts, concatenated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expr(pub Vec<Part>);
+
+impl Expr {
+    pub fn text(s: impl Into<String>) -> Expr {
+        Expr(vec![Part::Text(s.into())])
+    }
+
+    pub fn named(cfn: impl Into<String>, tf: impl Into<String>) -> Expr {
+        Expr(vec![Part::Named {
+            cfn: cfn.into(),
+            tf: tf.into(),
+        }])
+    }
+
+    /// This expression followed by literal text.
+    pub fn then(mut self, s: &str) -> Expr {
+        self.0.push(Part::Text(s.to_string()));
+        self
+    }
+
+    /// This expression followed by another.
+    pub fn and(mut self, other: Expr) -> Expr {
+        self.0.extend(other.0);
+        self
+    }
+
+    /// Whether it is one literal text equal to `s`.
+    pub fn is_text(&self, s: &str) -> bool {
+        matches!(self.0.as_slice(), [Part::Text(t)] if t == s)
+    }
+
+    /// `arn:<partition>:` followed by `rest`.
+    pub fn arn(rest: Expr) -> Expr {
+        Expr(vec![
+            Part::Text("arn:".into()),
+            Part::Partition,
+            Part::Text(":".into()),
+        ])
+        .and(rest)
+    }
+
+    /// The root (every principal) of an account: `arn:<partition>:iam::<account>:root`.
+    pub fn account_root(account: Expr) -> Expr {
+        Expr::arn(Expr::text("iam::").and(account).then(":root"))
+    }
+
+    pub fn this_account() -> Expr {
+        Expr(vec![Part::ThisAccount])
+    }
+
+    /// Whether it names the root of the account the policy lives in.
+    fn is_own_root(&self) -> bool {
+        self.0.contains(&Part::ThisAccount)
+            && matches!(self.0.last(), Some(Part::Text(t)) if t.ends_with(":root"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// Who a resource policy or a trust policy speaks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Principal {
+    /// `"*"`: every principal; only with a condition that narrows it, or in
+    /// a deny.
+    Anyone,
+    Aws(Vec<Expr>),
+    Service(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    /// `StringEquals`, `ArnLike`, `Bool`...
+    pub test: String,
+    /// `aws:SourceArn`, `aws:PrincipalOrgID`...
+    pub variable: String,
+    pub values: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub sid: String,
+    /// Why the statement is there, for a newcomer reading the output: written
+    /// as a comment above it in each flavour.
+    pub note: Option<String>,
+    pub effect: Effect,
+    pub principal: Option<Principal>,
+    pub actions: Vec<String>,
+    pub resources: Vec<Expr>,
+    pub conditions: Vec<Condition>,
+}
+
+impl Statement {
+    pub fn allow(sid: &str) -> Statement {
+        Statement {
+            sid: sid.into(),
+            note: None,
+            effect: Effect::Allow,
+            principal: None,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+
+    pub fn deny(sid: &str) -> Statement {
+        Statement {
+            effect: Effect::Deny,
+            ..Statement::allow(sid)
+        }
+    }
+
+    pub fn note(mut self, note: &str) -> Statement {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn service(mut self, service: &str) -> Statement {
+        self.principal = Some(Principal::Service(vec![service.into()]));
+        self
+    }
+
+    pub fn aws(mut self, principals: Vec<Expr>) -> Statement {
+        self.principal = Some(Principal::Aws(principals));
+        self
+    }
+
+    pub fn anyone(mut self) -> Statement {
+        self.principal = Some(Principal::Anyone);
+        self
+    }
+
+    pub fn actions(mut self, actions: &[&str]) -> Statement {
+        self.actions = actions.iter().map(|a| a.to_string()).collect();
+        self
+    }
+
+    pub fn resources(mut self, resources: Vec<Expr>) -> Statement {
+        self.resources = resources;
+        self
+    }
+
+    pub fn when(mut self, test: &str, variable: &str, values: Vec<Expr>) -> Statement {
+        self.conditions.push(Condition {
+            test: test.into(),
+            variable: variable.into(),
+            values,
+        });
+        self
+    }
+
+    /// Why this statement breaks least privilege, if it does: the same rules
+    /// `verify` checks on the rendered files of both flavours.
+    pub fn problem(&self, trust: bool) -> Option<&'static str> {
+        if self.effect == Effect::Deny {
+            return None;
+        }
+        let every_action = self.actions.iter().any(|a| a == "*" || a == "*:*");
+        let every_resource = self.resources.iter().any(|r| r.is_text("*"));
+        let aws: &[Expr] = match &self.principal {
+            Some(Principal::Aws(p)) => p,
+            _ => &[],
+        };
+        let key_administration = !aws.is_empty()
+            && aws.iter().all(Expr::is_own_root)
+            && self.actions.iter().all(|a| a == "kms:*");
+        if every_action && every_resource && !key_administration {
+            return Some("allows every action on every resource");
+        }
+        let anonymous =
+            self.principal == Some(Principal::Anyone) || aws.iter().any(|p| p.is_text("*"));
+        let organization_only = self
+            .conditions
+            .iter()
+            .any(|c| c.test == "StringEquals" && c.variable == "aws:PrincipalOrgID");
+        if anonymous && !organization_only {
+            return Some("allows an anonymous principal (`*`)");
+        }
+        let other_accounts = aws.iter().any(|p| !p.is_own_root());
+        if trust && self.conditions.is_empty() {
+            return Some("trusts a principal without a condition");
+        }
+        if other_accounts && self.conditions.is_empty() {
+            return Some("grants to another account without a condition");
+        }
+        None
+    }
+}
+
+/// A policy document: its statements, and whether it is a trust policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    pub trust: bool,
+    pub statements: Vec<Statement>,
+}
+
+impl Policy {
+    pub fn new(statements: Vec<Statement>) -> Policy {
+        Policy {
+            trust: false,
+            statements,
+        }
+    }
+
+    /// Each statement that breaks least privilege, with why.
+    pub fn problems(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .filter_map(|s| s.problem(self.trust).map(|p| format!("{}: {p}", s.sid)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_on_every_resource_is_refused_unless_it_administers_the_own_key() {
+        let star = Statement::allow("Everything")
+            .actions(&["*"])
+            .resources(vec![Expr::text("*")]);
+        assert_eq!(
+            star.problem(false),
+            Some("allows every action on every resource")
+        );
+        let admin = Statement::allow("KeyAdministration")
+            .aws(vec![Expr::account_root(Expr::this_account())])
+            .actions(&["kms:*"])
+            .resources(vec![Expr::text("*")]);
+        assert_eq!(admin.problem(false), None);
+        let other = Statement::allow("KeyAdministration")
+            .aws(vec![Expr::account_root(Expr::named(
+                "ToolingAccountId",
+                "local.tooling",
+            ))])
+            .actions(&["kms:*"])
+            .resources(vec![Expr::text("*")]);
+        assert_eq!(
+            other.problem(false),
+            Some("grants to another account without a condition")
+        );
+    }
+
+    #[test]
+    fn anonymous_and_unconditioned_trust_are_refused() {
+        let anyone = Statement::allow("Anyone")
+            .anyone()
+            .actions(&["s3:GetObject"])
+            .resources(vec![Expr::text("arn:aws:s3:::b/*")]);
+        assert_eq!(
+            anyone.problem(false),
+            Some("allows an anonymous principal (`*`)")
+        );
+        let org = anyone.clone().when(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            vec![Expr::named("OrganizationId", "local.organization_id")],
+        );
+        assert_eq!(org.problem(false), None);
+        let trust = Statement::allow("Trust")
+            .service("ecs-tasks.amazonaws.com")
+            .actions(&["sts:AssumeRole"]);
+        assert_eq!(
+            trust.problem(true),
+            Some("trusts a principal without a condition")
+        );
+        assert_eq!(Statement::deny("Deny").anyone().problem(false), None);
+    }
+}
