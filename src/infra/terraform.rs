@@ -6,6 +6,18 @@ use crate::infra::order::{self, Thing, Unit};
 use crate::model::{LandingZone, MANAGEMENT};
 use serde::Serialize;
 
+/// What a root module can hold (`TerraformRoot::kind`).
+pub const ROOT_KINDS: &[&str] = &[
+    "organization",
+    "organization-trail",
+    "baseline",
+    "log-archive",
+    "security",
+    "artifact",
+    "tooling",
+    "workload",
+];
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TerraformRoot {
     /// `organization`, `log-archive`, `security`, `artifact`, `tooling`, or

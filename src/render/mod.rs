@@ -11,7 +11,8 @@ pub use helpers::{hcl, json, mermaid, sh, yaml};
 mod context;
 pub mod policy;
 
-use crate::infra::{Stack, Units};
+use crate::infra::terraform::ROOT_KINDS;
+use crate::infra::{StackKind, Units};
 use crate::model::LandingZone;
 use context::{Context, ZoneView, pipeline_edges};
 use handlebars::Handlebars;
@@ -149,6 +150,20 @@ impl Blueprints {
                     entry.template
                 )));
             }
+            if let Some(kind) = &entry.stack {
+                let known: Vec<String> = match entry.each {
+                    Each::Stack => StackKind::ALL.iter().map(|k| k.name()).collect(),
+                    Each::Root => ROOT_KINDS.iter().map(|k| k.to_string()).collect(),
+                    Each::Once | Each::Scp => Vec::new(),
+                };
+                if !known.contains(kind) {
+                    return Err(RenderError::Manifest(format!(
+                        "`{}`: `stack: {kind}` names no kind of unit it renders for; expected one of {}",
+                        entry.template,
+                        known.join(", ")
+                    )));
+                }
+            }
             if entry.each != Each::Stack && entry.path.is_none() {
                 return Err(RenderError::Manifest(format!(
                     "`{}` needs a `path`",
@@ -224,7 +239,21 @@ impl Blueprints {
         };
         let base_json = to_json(&base)?;
         let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
-        for entry in &entries {
+        // Every condition is read, whichever flavour it is for, so that a
+        // misspelt name fails on every answer set.
+        let holds: Vec<bool> = entries
+            .iter()
+            .map(|entry| match &entry.when {
+                None => Ok(true),
+                Some(condition) => truthy(&base_json, condition).map_err(|path| {
+                    RenderError::Manifest(format!(
+                        "`{}`: `when` names `{path}`, which the landing zone does not have",
+                        entry.template
+                    ))
+                }),
+            })
+            .collect::<Result<_, _>>()?;
+        for (i, entry) in entries.iter().enumerate() {
             let wanted = match entry.iac {
                 Flavour::Any => true,
                 Flavour::Cloudformation => lz.organization.iac.cloudformation(),
@@ -233,9 +262,7 @@ impl Blueprints {
             if !wanted {
                 continue;
             }
-            if let Some(path) = &entry.when
-                && !truthy(&base_json, path)
-            {
+            if !holds[i] {
                 continue;
             }
             let items: Vec<Context<'_>> = match entry.each {
@@ -243,7 +270,7 @@ impl Blueprints {
                 Each::Stack => units
                     .stacks
                     .iter()
-                    .filter(|s| entry.stack.as_deref().is_none_or(|k| kind_name(s) == k))
+                    .filter(|s| entry.stack.as_deref().is_none_or(|k| s.kind.name() == k))
                     .map(|s| base.with(Some(s), None))
                     .collect(),
                 Each::Scp => lz
@@ -301,34 +328,36 @@ impl Blueprints {
     }
 }
 
-fn kind_name(stack: &Stack) -> String {
-    serde_json::to_value(stack.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
     serde_json::to_value(value).map_err(|e| RenderError::Manifest(e.to_string()))
 }
 
-fn truthy(root: &serde_json::Value, condition: &str) -> bool {
+/// Whether a manifest condition holds. A path the context does not have is
+/// an error (`Err(path)`), never false: a misspelt name must not silently
+/// drop a file.
+fn truthy(root: &serde_json::Value, condition: &str) -> Result<bool, String> {
     if condition.contains(" and ") {
-        return condition.split(" and ").all(|part| truthy(root, part));
+        for part in condition.split(" and ") {
+            if !truthy(root, part)? {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
     }
+    let found = |path: &str| lookup(root, path.trim()).ok_or_else(|| path.trim().to_string());
     if let Some((path, value)) = condition.split_once("!=") {
-        return lookup(root, path.trim()).and_then(|v| v.as_str()) != Some(value.trim());
+        return Ok(found(path)?.as_str() != Some(value.trim()));
     }
     if let Some((path, value)) = condition.split_once("==") {
-        return lookup(root, path.trim()).and_then(|v| v.as_str()) == Some(value.trim());
+        return Ok(found(path)?.as_str() == Some(value.trim()));
     }
-    match lookup(root, condition.trim()) {
-        None | Some(serde_json::Value::Null) => false,
-        Some(serde_json::Value::Bool(b)) => *b,
-        Some(serde_json::Value::Array(a)) => !a.is_empty(),
-        Some(serde_json::Value::String(s)) => !s.is_empty(),
-        Some(_) => true,
-    }
+    Ok(match found(condition)? {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => true,
+    })
 }
 
 fn lookup<'v>(root: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
@@ -447,5 +476,78 @@ mod tests {
         let (zone, units) = zones().remove(0);
         let err = blueprints.render(&zone, &units).expect_err("strict mode");
         assert!(err.to_string().contains("README.md.hbs"), "{err}");
+    }
+
+    fn with_manifest_line(from: &str, to: &str) -> Blueprints {
+        let mut blueprints = Blueprints::embedded();
+        let manifest = blueprints.files.get_mut(MANIFEST).expect("manifest");
+        assert!(manifest.contains(from), "{from}");
+        *manifest = manifest.replacen(from, to, 1);
+        blueprints
+    }
+
+    /// A misspelt name in a `when` condition is an error, not a file
+    /// silently left out.
+    #[test]
+    fn a_misspelt_condition_is_refused() {
+        let (zone, units) = zones().remove(0);
+        for (from, to) in [
+            (
+                "when: lz.logging.cloudwatch_logs_to_s3",
+                "when: lz.logging.cloudwatch_log_to_s3",
+            ),
+            (
+                "when: lz.pipeline.deploy.compute == ec2",
+                "when: lz.pipeline.deploy.compte == ec2",
+            ),
+            ("when: lz.adopted_accounts", "when: lz.adopted_account"),
+        ] {
+            let Err(err) = with_manifest_line(from, to).render(&zone, &units) else {
+                panic!("{to}: rendered");
+            };
+            let misspelt = to
+                .trim_start_matches("when: ")
+                .split(" ==")
+                .next()
+                .unwrap_or_default();
+            assert!(err.to_string().contains(&format!("`{misspelt}`")), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_misspelt_unit_kind_is_refused() {
+        let (zone, units) = zones().remove(0);
+        let Err(err) = with_manifest_line("stack: workload-roles", "stack: workload-role")
+            .render(&zone, &units)
+        else {
+            panic!("rendered");
+        };
+        assert!(
+            err.to_string()
+                .contains("`stack: workload-role` names no kind"),
+            "{err}"
+        );
+        let Err(err) =
+            with_manifest_line("stack: workload\n", "stack: workloads\n").render(&zone, &units)
+        else {
+            panic!("rendered");
+        };
+        assert!(err.to_string().contains("`stack: workloads`"), "{err}");
+    }
+
+    /// Every kind the units have is one the manifest may name, and each
+    /// stack kind has its own name.
+    #[test]
+    fn the_kind_lists_cover_every_unit() {
+        let names: BTreeSet<String> = StackKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), StackKind::ALL.len());
+        for (_, units) in zones() {
+            for stack in &units.stacks {
+                assert!(StackKind::ALL.contains(&stack.kind), "{:?}", stack.kind);
+            }
+            for root in &units.terraform_roots {
+                assert!(ROOT_KINDS.contains(&root.kind.as_str()), "{}", root.kind);
+            }
+        }
     }
 }

@@ -38,6 +38,30 @@ pub enum StackKind {
     Governance,
 }
 
+impl StackKind {
+    pub const ALL: [StackKind; 11] = [
+        StackKind::Organization,
+        StackKind::LogArchive,
+        StackKind::OrganizationTrail,
+        StackKind::Artifact,
+        StackKind::Tooling,
+        StackKind::WorkloadRoles,
+        StackKind::WorkloadTarget,
+        StackKind::Baseline,
+        StackKind::LogDestination,
+        StackKind::Security,
+        StackKind::Governance,
+    ];
+
+    /// The kind's name in the blueprint manifest: `workload-target`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Stack {
     pub kind: StackKind,
