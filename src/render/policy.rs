@@ -55,7 +55,7 @@ fn cfn_ref(part: &Part) -> Option<&str> {
         Part::Partition => Some("AWS::Partition"),
         Part::Region => Some("AWS::Region"),
         Part::ThisAccount => Some("AWS::AccountId"),
-        Part::Named { cfn, .. } => Some(cfn),
+        Part::Named { cfn, .. } | Part::Indexed { cfn, .. } => Some(cfn),
     }
 }
 
@@ -172,13 +172,14 @@ fn hcl_string(s: &str) -> String {
 }
 
 /// How Terraform spells a reference.
-fn tf_ref(part: &Part) -> Option<&str> {
+fn tf_ref(part: &Part) -> Option<String> {
     match part {
         Part::Text(_) => None,
-        Part::Partition => Some("local.partition"),
-        Part::Region => Some("local.region"),
-        Part::ThisAccount => Some("local.account_id"),
-        Part::Named { tf, .. } => Some(tf),
+        Part::Partition => Some("local.partition".into()),
+        Part::Region => Some("local.region".into()),
+        Part::ThisAccount => Some("local.account_id".into()),
+        Part::Named { tf, .. } => Some(tf.clone()),
+        Part::Indexed { tf_map, key, .. } => Some(format!("{tf_map}[{}]", hcl_string(key))),
     }
 }
 
@@ -186,7 +187,7 @@ fn tf_ref(part: &Part) -> Option<&str> {
 fn tf_value(expr: &Expr) -> String {
     match expr.0.as_slice() {
         [Part::Text(t)] => hcl_string(t),
-        [one] => tf_ref(one).unwrap_or_default().to_string(),
+        [one] => tf_ref(one).unwrap_or_default(),
         parts => {
             let mut body = String::from("\"");
             for part in parts {
@@ -197,7 +198,7 @@ fn tf_value(expr: &Expr) -> String {
                     }
                     other => {
                         body.push_str("${");
-                        body.push_str(tf_ref(other).unwrap_or_default());
+                        body.push_str(&tf_ref(other).unwrap_or_default());
                         body.push('}');
                     }
                 }
@@ -208,17 +209,29 @@ fn tf_value(expr: &Expr) -> String {
     }
 }
 
-fn tf_list(values: Vec<String>) -> String {
-    format!("[{}]", values.join(", "))
+/// `key = [a, b]` at `indent`; one item a line when that would run long.
+fn tf_list(indent: usize, key: &str, values: Vec<String>) -> String {
+    let pad = " ".repeat(indent);
+    let one_line = format!("{pad}{key} = [{}]\n", values.join(", "));
+    if values.len() < 2 || one_line.len() <= 120 {
+        return one_line;
+    }
+    let mut out = format!("{pad}{key} = [\n");
+    for v in values {
+        out.push_str(&format!("{pad}  {v},\n"));
+    }
+    out.push_str(&format!("{pad}]\n"));
+    out
 }
 
 fn tf_condition(out: &mut String, c: &Condition) {
     out.push_str("\n  condition {\n");
     out.push_str(&format!("    test = {}\n", hcl_string(&c.test)));
     out.push_str(&format!("    variable = {}\n", hcl_string(&c.variable)));
-    out.push_str(&format!(
-        "    values = {}\n",
-        tf_list(c.values.iter().map(tf_value).collect())
+    out.push_str(&tf_list(
+        4,
+        "values",
+        c.values.iter().map(tf_value).collect(),
     ));
     out.push_str("  }\n");
 }
@@ -234,20 +247,22 @@ fn tf_statement(out: &mut String, s: &Statement) {
     if s.effect == Effect::Deny {
         out.push_str("  effect = \"Deny\"\n");
     }
-    out.push_str(&format!(
-        "  actions = {}\n",
-        tf_list(s.actions.iter().map(|a| hcl_string(a)).collect())
+    out.push_str(&tf_list(
+        2,
+        "actions",
+        s.actions.iter().map(|a| hcl_string(a)).collect(),
     ));
     if !s.resources.is_empty() {
-        out.push_str(&format!(
-            "  resources = {}\n",
-            tf_list(s.resources.iter().map(tf_value).collect())
+        out.push_str(&tf_list(
+            2,
+            "resources",
+            s.resources.iter().map(tf_value).collect(),
         ));
     }
     let principal = |out: &mut String, kind: &str, ids: Vec<String>| {
         out.push_str("\n  principals {\n");
         out.push_str(&format!("    type = {}\n", hcl_string(kind)));
-        out.push_str(&format!("    identifiers = {}\n", tf_list(ids)));
+        out.push_str(&tf_list(4, "identifiers", ids));
         out.push_str("  }\n");
     };
     match &s.principal {

@@ -524,30 +524,24 @@ fn tf_statements(main_tf: &str) -> Vec<Statement> {
 
 /// Each CloudFormation template beside the Terraform files that mirror it.
 fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
-    let module = "terraform/modules/artifact-store/main.tf";
     // The log-archive account's policies are built once for both flavours
     // (infra::policy::log_archive): parity holds by construction there.
     let mut pairs = Vec::new();
-    let mut home = String::new();
-    for f in files.iter().filter(|f| {
-        f.path.starts_with("cloudformation/artifact/artifact-") && f.path.ends_with(".yaml")
-    }) {
-        // The home region's store comes with the image repository.
-        let is_home = String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository");
-        if is_home {
-            home = f
-                .path
+    // The artifact account's policies are typed too (infra::policy::artifact).
+    // Its home region's store is the one with the image repository.
+    let home = files
+        .iter()
+        .filter(|f| {
+            f.path.starts_with("cloudformation/artifact/artifact-") && f.path.ends_with(".yaml")
+        })
+        .find(|f| String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository"))
+        .map(|f| {
+            f.path
                 .trim_start_matches("cloudformation/artifact/artifact-")
                 .trim_end_matches(".yaml")
-                .to_string();
-        }
-        let tf = if is_home {
-            vec![module.to_string(), "terraform/artifact/main.tf".to_string()]
-        } else {
-            vec![module.to_string()]
-        };
-        pairs.push((f.path.clone(), tf));
-    }
+                .to_string()
+        })
+        .unwrap_or_default();
     for f in files.iter().filter(|f| {
         f.path.starts_with("cloudformation/workloads/") && f.path.ends_with("/roles.yaml")
     }) {
@@ -712,19 +706,19 @@ fn policy_statements_are_the_same_in_both_flavours() {
 
     // The comparison sees a changed action, resource, principal or condition
     // (on a pair still written by hand in each flavour: a second region's
-    // artifact store).
+    // log destination).
     let files = both_flavours("examples/multi-region.yaml");
-    let original = text(&files, "terraform/modules/artifact-store/main.tf");
+    let original = text(&files, "terraform/modules/log-destination/main.tf");
     let cfn_side = cfn_statements(&text(
         &files,
-        "cloudformation/artifact/artifact-eu-central-1.yaml",
+        "cloudformation/log-archive/log-destination-eu-central-1.yaml",
     ));
     assert_eq!(cfn_side, tf_statements(&original));
     for (from, to) in [
-        ("\"kms:DescribeKey\"", "\"kms:GetPublicKey\""),
-        ("/*\"]", "/x/*\"]"),
-        ("\"logging.s3.amazonaws.com\"", "\"events.amazonaws.com\""),
-        ("\"aws:SecureTransport\"", "\"aws:SourceAccount\""),
+        ("\"firehose:PutRecordBatch\"", "\"firehose:PutRecord\""),
+        ("\"s3:ListBucketMultipartUploads\"", "\"s3:ListBucket\""),
+        ("\"logs.amazonaws.com\"", "\"events.amazonaws.com\""),
+        ("\"aws:PrincipalOrgID\"", "\"aws:SourceAccount\""),
     ] {
         assert!(original.contains(from), "{from}");
         let changed = tf_statements(&original.replacen(from, to, 1));

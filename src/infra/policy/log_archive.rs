@@ -13,7 +13,10 @@
 //! "Permissions for log delivery" (`logging.s3.amazonaws.com` with
 //! `aws:SourceAccount` and `aws:SourceArn`).
 
-use super::{Expr, Part, Policy, Statement};
+use super::blocks::{
+    deny_insecure_transport, everything, key_administration_by_this_account, server_access_logs,
+};
+use super::{Expr, Policy, Statement};
 use crate::model::LandingZone;
 
 fn management_account() -> Expr {
@@ -37,28 +40,11 @@ fn trail_arn(lz: &LandingZone) -> Expr {
     )
 }
 
-fn everything() -> Vec<Expr> {
-    vec![Expr::text("*")]
-}
-
-/// `<prefix>-<this account>-<this region>`, as the buckets are named.
-fn bucket_name(prefix: &str) -> Expr {
-    Expr(vec![
-        Part::Text(format!("{prefix}-")),
-        Part::ThisAccount,
-        Part::Text("-".into()),
-        Part::Region,
-    ])
-}
-
 /// The log key: administered by this account; CloudTrail, AWS Config and
 /// GuardDuty encrypt with it, each only for this organization's deliveries.
 pub fn log_key(lz: &LandingZone) -> Policy {
     let mut statements = vec![
-        Statement::allow("KeyAdministrationByThisAccount")
-            .aws(vec![Expr::account_root(Expr::this_account())])
-            .actions(&["kms:*"])
-            .resources(everything()),
+        key_administration_by_this_account(),
         Statement::allow("CloudTrailEncryptsTheOrganizationTrail")
             .service("cloudtrail.amazonaws.com")
             .actions(&["kms:GenerateDataKey*"])
@@ -104,36 +90,16 @@ pub fn log_key(lz: &LandingZone) -> Policy {
     Policy::new(statements)
 }
 
-/// TLS only, for every bucket lzgen creates.
-fn deny_insecure_transport(bucket: &Expr) -> Statement {
-    Statement::deny("DenyInsecureTransport")
-        .anyone()
-        .actions(&["s3:*"])
-        .resources(vec![bucket.clone(), bucket.clone().then("/*")])
-        .when("Bool", "aws:SecureTransport", vec![Expr::text("false")])
-}
-
 /// The access-log bucket: S3 delivers the log bucket's server access logs.
 pub fn access_log_bucket(lz: &LandingZone) -> Policy {
     let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
     Policy::new(vec![
         deny_insecure_transport(&bucket),
-        Statement::allow("ServerAccessLogsFromTheLogBucket")
-            .service("logging.s3.amazonaws.com")
-            .actions(&["s3:PutObject"])
-            .resources(vec![bucket.then("/*")])
-            .when(
-                "StringEquals",
-                "aws:SourceAccount",
-                vec![Expr::this_account()],
-            )
-            .when(
-                "ArnLike",
-                "aws:SourceArn",
-                vec![Expr::arn(
-                    Expr::text("s3:::").and(bucket_name(&lz.names.log_bucket_prefix)),
-                )],
-            ),
+        server_access_logs(
+            "ServerAccessLogsFromTheLogBucket",
+            &bucket,
+            &lz.names.log_bucket_prefix,
+        ),
     ])
 }
 

@@ -9,6 +9,8 @@
 //! (`${AWS::Partition}` / `local.partition`), so a statement says what it
 //! means once and each flavour spells the references its own way.
 
+pub mod artifact;
+pub mod blocks;
 pub mod log_archive;
 
 use crate::model::LandingZone;
@@ -21,6 +23,12 @@ pub struct Policies {
     pub log_key: Policy,
     pub log_bucket: Policy,
     pub access_log_bucket: Policy,
+    /// The artifact account, the same in every region: its key, its bucket,
+    /// that bucket's access-log bucket, and the image repository.
+    pub artifact_key: Policy,
+    pub artifact_bucket: Policy,
+    pub artifact_access_log_bucket: Policy,
+    pub repository: Policy,
 }
 
 impl Policies {
@@ -29,6 +37,10 @@ impl Policies {
             log_key: log_archive::log_key(lz),
             log_bucket: log_archive::log_bucket(lz),
             access_log_bucket: log_archive::access_log_bucket(lz),
+            artifact_key: artifact::key(lz),
+            artifact_bucket: artifact::bucket(lz),
+            artifact_access_log_bucket: artifact::access_log_bucket(lz),
+            repository: artifact::repository(lz),
         }
     }
 
@@ -38,6 +50,13 @@ impl Policies {
             ("log_key", &self.log_key),
             ("log_bucket", &self.log_bucket),
             ("access_log_bucket", &self.access_log_bucket),
+            ("artifact_key", &self.artifact_key),
+            ("artifact_bucket", &self.artifact_bucket),
+            (
+                "artifact_access_log_bucket",
+                &self.artifact_access_log_bucket,
+            ),
+            ("repository", &self.repository),
         ]
     }
 }
@@ -59,6 +78,13 @@ pub enum Part {
     Named {
         cfn: String,
         tf: String,
+    },
+    /// One entry of a Terraform map (`var.workload_account_ids["dev"]`,
+    /// the key quoted by the emitter), a parameter in CloudFormation.
+    Indexed {
+        cfn: String,
+        tf_map: String,
+        key: String,
     },
 }
 

@@ -1,0 +1,264 @@
+//! The artifact account's policies, the same in every region: the artifact
+//! key's, the artifact bucket's and its access-log bucket's, and the image
+//! repository's in the home region. CloudFormation:
+//! `cloudformation/artifact/artifact-<region>.yaml`; Terraform: the
+//! `artifact-store` module (once per region) and `terraform/artifact`.
+//!
+//! Cross-account use needs both sides: these resource policies name the
+//! tooling and workload accounts' roles, and those roles' own policies name
+//! the key and the bucket (KMS Developer Guide, "Allowing users in other
+//! accounts to use a KMS key"; S3 User Guide, "Bucket owner granting
+//! cross-account bucket permissions"). Every grant to another account is
+//! conditioned on the exact role ARNs and on `aws:PrincipalOrgID`.
+
+use super::blocks::{
+    deny_insecure_transport, everything, key_administration_by_this_account, server_access_logs,
+};
+use super::{Expr, Part, Policy, Statement};
+use crate::infra::layout::AccountIds;
+use crate::model::{Account, Compute, LandingZone};
+
+/// How the Terraform side names the accounts and the organization: the
+/// module takes them as variables, the account's root module as locals.
+#[derive(Debug, Clone, Copy)]
+pub enum TerraformScope {
+    /// `modules/artifact-store`: `local.tooling`, `var.workload_account_ids`,
+    /// `var.organization_id`.
+    Module,
+    /// `terraform/artifact`: `local.tooling`, `local.workload_account_ids`,
+    /// `local.organization_id`.
+    Root,
+}
+
+impl TerraformScope {
+    fn prefix(self) -> &'static str {
+        match self {
+            TerraformScope::Module => "var",
+            TerraformScope::Root => "local",
+        }
+    }
+}
+
+struct Refs<'a> {
+    lz: &'a LandingZone,
+    scope: TerraformScope,
+}
+
+impl Refs<'_> {
+    fn tooling(&self) -> Expr {
+        let ids = self
+            .lz
+            .account(&self.lz.holders.tooling)
+            .map(AccountIds::of)
+            .map(|i| i.id_parameter)
+            .unwrap_or_default();
+        Expr::named(ids, "local.tooling")
+    }
+
+    fn workload(&self, account: &Account) -> Expr {
+        Expr(vec![Part::Indexed {
+            cfn: AccountIds::of(account).id_parameter,
+            tf_map: format!("{}.workload_account_ids", self.scope.prefix()),
+            key: account.name.clone(),
+        }])
+    }
+
+    fn organization_id(&self) -> Expr {
+        Expr::named(
+            "OrganizationId",
+            format!("{}.organization_id", self.scope.prefix()),
+        )
+    }
+
+    fn workloads(&self) -> impl Iterator<Item = &Account> {
+        self.lz.accounts.iter().filter(|a| a.workload)
+    }
+
+    fn role(&self, account: Expr, role: &str) -> Expr {
+        Expr::arn(
+            Expr::text("iam::")
+                .and(account)
+                .then(&format!(":role/{role}")),
+        )
+    }
+
+    /// The tooling account's roles that use the artifacts: the pipeline's,
+    /// the build's, and for Lambda the deployer's.
+    fn pipeline_roles(&self) -> Vec<Expr> {
+        let names = &self.lz.names;
+        let mut roles = vec![
+            self.role(self.tooling(), &names.pipeline_role),
+            self.role(self.tooling(), &names.build_role),
+        ];
+        if self.lz.pipeline.deploy.compute == Compute::Lambda {
+            roles.push(self.role(self.tooling(), &names.deployer_role));
+        }
+        roles
+    }
+
+    /// Each workload account's roles that read the artifacts: the
+    /// deployment role, and for EC2 the instances' role.
+    fn deployment_roles(&self) -> Vec<Expr> {
+        let names = &self.lz.names;
+        self.workloads()
+            .flat_map(|w| {
+                let mut roles = vec![self.role(self.workload(w), &names.deploy_role)];
+                if self.lz.pipeline.deploy.compute == Compute::Ec2 {
+                    roles.push(self.role(self.workload(w), &names.instance_role));
+                }
+                roles
+            })
+            .collect()
+    }
+
+    fn workload_roots(&self) -> Vec<Expr> {
+        self.workloads()
+            .map(|w| Expr::account_root(self.workload(w)))
+            .collect()
+    }
+}
+
+const KEY_USE: &[&str] = &[
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+];
+
+/// The artifact key: administered by this account, used by the pipeline's
+/// roles and by each workload account's deployment roles.
+pub fn key(lz: &LandingZone) -> Policy {
+    let r = Refs {
+        lz,
+        scope: TerraformScope::Module,
+    };
+    Policy::new(vec![
+        key_administration_by_this_account(),
+        Statement::allow("UseByThePipelineAndTheBuild")
+            .aws(vec![Expr::account_root(r.tooling())])
+            .actions(KEY_USE)
+            .resources(everything())
+            .when("ArnEquals", "aws:PrincipalArn", r.pipeline_roles())
+            .when(
+                "StringEquals",
+                "aws:PrincipalOrgID",
+                vec![r.organization_id()],
+            ),
+        Statement::allow("UseByTheDeploymentRoles")
+            .aws(r.workload_roots())
+            .actions(KEY_USE)
+            .resources(everything())
+            .when("ArnEquals", "aws:PrincipalArn", r.deployment_roles())
+            .when(
+                "StringEquals",
+                "aws:PrincipalOrgID",
+                vec![r.organization_id()],
+            ),
+    ])
+}
+
+/// The bucket the artifact bucket's server access logs go to.
+pub fn access_log_bucket(lz: &LandingZone) -> Policy {
+    let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
+    Policy::new(vec![
+        deny_insecure_transport(&bucket),
+        server_access_logs(
+            "ServerAccessLogsFromTheArtifactBucket",
+            &bucket,
+            &lz.names.artifact_bucket_prefix,
+        ),
+    ])
+}
+
+/// The artifact bucket: TLS only, every object encrypted with the artifact
+/// key, read and written by the pipeline's roles, read by the deployment
+/// roles.
+pub fn bucket(lz: &LandingZone) -> Policy {
+    let r = Refs {
+        lz,
+        scope: TerraformScope::Module,
+    };
+    let bucket = Expr::named("ArtifactBucket.Arn", "aws_s3_bucket.artifacts.arn");
+    let objects = bucket.clone().then("/*");
+    Policy::new(vec![
+        deny_insecure_transport(&bucket),
+        Statement::deny("DenyPutsNotEncryptedWithTheArtifactKey")
+            .anyone()
+            .actions(&["s3:PutObject"])
+            .resources(vec![objects.clone()])
+            .when(
+                "StringNotEqualsIfExists",
+                "s3:x-amz-server-side-encryption-aws-kms-key-id",
+                vec![Expr::named("ArtifactKey.Arn", "aws_kms_key.artifacts.arn")],
+            ),
+        Statement::deny("DenyPutsWithOtherEncryption")
+            .anyone()
+            .actions(&["s3:PutObject"])
+            .resources(vec![objects.clone()])
+            .when(
+                "StringNotEqualsIfExists",
+                "s3:x-amz-server-side-encryption",
+                vec![Expr::text("aws:kms")],
+            ),
+        Statement::allow("ReadWriteByThePipelineAndTheBuild")
+            .aws(vec![Expr::account_root(r.tooling())])
+            .actions(&["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"])
+            .resources(vec![objects.clone()])
+            .when("ArnEquals", "aws:PrincipalArn", r.pipeline_roles()),
+        Statement::allow("ListByThePipelineAndTheBuild")
+            .aws(vec![Expr::account_root(r.tooling())])
+            .actions(&[
+                "s3:GetBucketLocation",
+                "s3:GetBucketVersioning",
+                "s3:ListBucket",
+            ])
+            .resources(vec![bucket])
+            .when("ArnEquals", "aws:PrincipalArn", r.pipeline_roles()),
+        Statement::allow("ReadByTheDeploymentRoles")
+            .aws(r.workload_roots())
+            .actions(&["s3:GetObject", "s3:GetObjectVersion"])
+            .resources(vec![objects])
+            .when("ArnEquals", "aws:PrincipalArn", r.deployment_roles()),
+    ])
+}
+
+/// The image repository (home region): the workload accounts pull, the
+/// build pushes. A repository policy names no resource: it is the
+/// repository's own.
+pub fn repository(lz: &LandingZone) -> Policy {
+    let r = Refs {
+        lz,
+        scope: TerraformScope::Root,
+    };
+    Policy::new(vec![
+        Statement::allow("PullByTheWorkloadAccounts")
+            .aws(r.workload_roots())
+            .actions(&[
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+            ])
+            .when(
+                "StringEquals",
+                "aws:PrincipalOrgID",
+                vec![r.organization_id()],
+            ),
+        Statement::allow("PushByTheBuild")
+            .aws(vec![Expr::account_root(r.tooling())])
+            .actions(&[
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ])
+            .when(
+                "ArnEquals",
+                "aws:PrincipalArn",
+                vec![r.role(r.tooling(), &lz.names.build_role)],
+            ),
+    ])
+}

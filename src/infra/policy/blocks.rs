@@ -1,0 +1,65 @@
+//! Statements every secure bucket and every customer-managed key of the
+//! landing zone shares, defined once: TLS only, server access logs from the
+//! bucket they describe, and key administration by the key's own account.
+//!
+//! Sources: S3 User Guide, "Enforce encryption in transit"
+//! (`aws:SecureTransport`) and "Permissions for log delivery"
+//! (`logging.s3.amazonaws.com`, conditioned on `aws:SourceAccount` and
+//! `aws:SourceArn`); KMS Developer Guide, "Default key policy" (the account
+//! root as key administrator, so IAM policies can grant use).
+
+use super::{Expr, Part, Statement};
+
+/// `*` as a resource: in a key policy it means the key itself.
+pub fn everything() -> Vec<Expr> {
+    vec![Expr::text("*")]
+}
+
+/// `<prefix>-<this account>-<this region>`, as lzgen names its buckets.
+pub fn bucket_name(prefix: &str) -> Expr {
+    Expr(vec![
+        Part::Text(format!("{prefix}-")),
+        Part::ThisAccount,
+        Part::Text("-".into()),
+        Part::Region,
+    ])
+}
+
+/// TLS only, for every bucket lzgen creates.
+pub fn deny_insecure_transport(bucket: &Expr) -> Statement {
+    Statement::deny("DenyInsecureTransport")
+        .anyone()
+        .actions(&["s3:*"])
+        .resources(vec![bucket.clone(), bucket.clone().then("/*")])
+        .when("Bool", "aws:SecureTransport", vec![Expr::text("false")])
+}
+
+/// S3 delivers the server access logs of the bucket named
+/// `<source_prefix>-<account>-<region>` into `access_log_bucket`.
+pub fn server_access_logs(sid: &str, access_log_bucket: &Expr, source_prefix: &str) -> Statement {
+    Statement::allow(sid)
+        .service("logging.s3.amazonaws.com")
+        .actions(&["s3:PutObject"])
+        .resources(vec![access_log_bucket.clone().then("/*")])
+        .when(
+            "StringEquals",
+            "aws:SourceAccount",
+            vec![Expr::this_account()],
+        )
+        .when(
+            "ArnLike",
+            "aws:SourceArn",
+            vec![Expr::arn(
+                Expr::text("s3:::").and(bucket_name(source_prefix)),
+            )],
+        )
+}
+
+/// The key's own account administers it (and IAM policies there may grant
+/// its use); nobody else does.
+pub fn key_administration_by_this_account() -> Statement {
+    Statement::allow("KeyAdministrationByThisAccount")
+        .aws(vec![Expr::account_root(Expr::this_account())])
+        .actions(&["kms:*"])
+        .resources(everything())
+}
