@@ -108,64 +108,10 @@ pub(super) fn prod_change_roles(names: &Names, compute: Compute) -> Vec<String> 
 
 /// The deployment configuration for the strategy, and how it moves traffic.
 pub(super) fn deployment_config(deploy: &Deploy, names: &Names) -> DeploymentConfig {
-    let percent = deploy.traffic_percent.unwrap_or(0);
-    let minutes = deploy.interval_minutes.unwrap_or(0);
-    let plural = |n: u32| if n == 1 { "minute" } else { "minutes" };
-    // ECS shifts requests between task sets; Lambda shifts the alias's invocations.
-    let (traffic, after) = match deploy.compute {
-        Compute::Lambda => ("invocations of the alias", ""),
-        _ => ("requests", " plus start-up"),
-    };
-    match (deploy.compute, deploy.strategy) {
-        (Compute::Ecs | Compute::Lambda, Strategy::Canary) => DeploymentConfig {
-            name: format!("{}-canary-{percent}-{minutes}", names.deployment_group),
-            custom: true,
-            traffic_routing: Some("TimeBasedCanary".into()),
-            sentence: format!(
-                "{percent}% of the {traffic} go to the new version for {minutes} {}, then all of them; a deployment takes about {minutes} {}{after}.",
-                plural(minutes),
-                plural(minutes)
-            ),
-        },
-        (Compute::Ecs | Compute::Lambda, Strategy::Linear) => {
-            let steps = 100u32.div_ceil(percent.max(1));
-            let total = (steps - 1) * minutes;
-            DeploymentConfig {
-                name: format!("{}-linear-{percent}-{minutes}", names.deployment_group),
-                custom: true,
-                traffic_routing: Some("TimeBasedLinear".into()),
-                sentence: format!(
-                    "{percent}% more of the {traffic} go to the new version every {minutes} {} until all do; a deployment takes about {total} {}{after}.",
-                    plural(minutes),
-                    plural(total)
-                ),
-            }
-        }
-        (Compute::Lambda, _) => DeploymentConfig {
-            name: "CodeDeployDefault.LambdaAllAtOnce".into(),
-            custom: false,
-            traffic_routing: None,
-            sentence: "the alias moves to the new version all at once, once the traffic hook has checked it.".into(),
-        },
-        (Compute::Ec2, Strategy::InPlace) => DeploymentConfig {
-            name: "CodeDeployDefault.OneAtATime".into(),
-            custom: false,
-            traffic_routing: None,
-            sentence: "one instance at a time: each is taken out of the load balancer, updated, checked and put back, so the others keep serving.".into(),
-        },
-        (Compute::Ec2, _) => DeploymentConfig {
-            name: "CodeDeployDefault.AllAtOnce".into(),
-            custom: false,
-            traffic_routing: None,
-            sentence: "a copy of the Auto Scaling group starts with the new version; once it is healthy the load balancer sends all traffic to it and the old instances stop.".into(),
-        },
-        _ => DeploymentConfig {
-            name: "CodeDeployDefault.ECSAllAtOnce".into(),
-            custom: false,
-            traffic_routing: None,
-            sentence: "all at once, as soon as the new version is healthy.".into(),
-        },
-    }
+    let traffic = deploy.traffic_percent.zip(deploy.interval_minutes);
+    deploy
+        .strategy
+        .deployment_config(deploy.compute, traffic, &names.deployment_group)
 }
 
 /// The retention periods CloudWatch Logs accepts, in days.

@@ -9,7 +9,10 @@ pub mod cidr;
 mod derive;
 pub mod ident;
 pub mod regions;
+mod strategy;
 mod validate;
+
+pub use strategy::Strategy;
 
 pub use validate::{SCP_KINDS, build, limits};
 
@@ -192,40 +195,10 @@ pub enum Compute {
 impl Compute {
     pub const NAMES: &'static [&'static str] = &["ecs", "lambda", "ec2"];
 
-    /// The strategies valid for this compute, as config.md's table lists them.
-    pub fn strategies(self) -> &'static [&'static str] {
-        match self {
-            Compute::Ecs => &["blue-green", "canary", "linear"],
-            Compute::Lambda => &["all-at-once", "canary", "linear"],
-            Compute::Ec2 => &["in-place", "blue-green"],
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    BlueGreen,
-    Canary,
-    Linear,
-    AllAtOnce,
-    InPlace,
-}
-
-impl Strategy {
-    pub fn parse(s: &str) -> Option<Strategy> {
-        Some(match s {
-            "blue-green" => Strategy::BlueGreen,
-            "canary" => Strategy::Canary,
-            "linear" => Strategy::Linear,
-            "all-at-once" => Strategy::AllAtOnce,
-            "in-place" => Strategy::InPlace,
-            _ => return None,
-        })
-    }
-
-    pub fn shifts_traffic(self) -> bool {
-        matches!(self, Strategy::Canary | Strategy::Linear)
+    /// The names of the strategies this compute offers, the default first
+    /// (`Strategy::offered`).
+    pub fn strategies(self) -> Vec<&'static str> {
+        Strategy::offered(self).iter().map(|s| s.name()).collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Questions about the application and how it is built and deployed.
 
 use super::*;
+use crate::model::Strategy;
 
 impl Wizard {
     pub(super) fn application(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
@@ -125,26 +126,11 @@ impl Wizard {
                 )),
             }
         };
-        let strategies = compute.strategies();
-        let explained: Vec<String> = strategies
-            .iter()
-            .map(|s| match *s {
-                "blue-green" => {
-                    "blue-green: the new version beside the old, then all traffic at once"
-                        .to_string()
-                }
-                "canary" => "canary: a share of traffic first, then the rest".to_string(),
-                "linear" => "linear: traffic moves over in equal steps".to_string(),
-                "all-at-once" => "all-at-once: all traffic at once".to_string(),
-                "in-place" => {
-                    "in-place: instances updated one at a time behind the load balancer".to_string()
-                }
-                other => other.to_string(),
-            })
-            .collect();
+        let strategies = Strategy::offered(compute);
+        let explained: Vec<String> = strategies.iter().map(|s| s.summary().to_string()).collect();
         let at = strategies
             .iter()
-            .position(|s| Some(*s) == current.strategy.as_deref())
+            .position(|s| Some(s.name()) == current.strategy.as_deref())
             .unwrap_or(0);
         let strategy = strategies[p.select(
             "pipeline.deploy.strategy",
@@ -155,13 +141,13 @@ impl Wizard {
         {
             let d = self.pipeline().deploy.get_or_insert_with(Default::default);
             d.compute = Some(Compute::NAMES[compute as usize].to_string());
-            d.strategy = Some(strategy.to_string());
-            if !matches!(strategy, "canary" | "linear") {
+            d.strategy = Some(strategy.name().to_string());
+            if !strategy.shifts_traffic() {
                 d.traffic_percent = None;
                 d.interval_minutes = None;
             }
         }
-        if matches!(strategy, "canary" | "linear") {
+        if strategy.shifts_traffic() {
             let percent = current.traffic_percent.unwrap_or(10).to_string();
             self.ask_text(
                 p,

@@ -69,10 +69,7 @@ pub(crate) fn lambda_release_problem(deploy: &Deploy) -> Option<Problem> {
         return None;
     }
     let (percent, minutes) = (deploy.traffic_percent?, deploy.interval_minutes?);
-    let total = match deploy.strategy {
-        Strategy::Linear => (100u32.div_ceil(percent.max(1)) - 1) * minutes,
-        _ => minutes,
-    };
+    let total = deploy.strategy.shift_minutes(percent, minutes);
     (total > limits::LAMBDA_RELEASE_MINUTES).then(|| {
         Problem::new(
             "pipeline.deploy.interval_minutes",

@@ -245,7 +245,7 @@ impl Validator {
                         "pipeline.deploy.strategy",
                         format!(
                             "expected a strategy for compute `{compute_name}`: {}, found `{s}`",
-                            one_of(valid)
+                            one_of(&valid)
                         ),
                     );
                     if let Some(close) = did_you_mean(s, valid.iter().copied()) {
