@@ -16,6 +16,9 @@ pub struct RenderedPolicy {
     pub cfn: String,
     /// The `statement` blocks of an `aws_iam_policy_document`, at indentation 0.
     pub tf: String,
+    /// The whole document as JSON inside a CloudFormation `!Sub` (for the
+    /// properties that take a policy as a string), at indentation 0.
+    pub cfn_json: String,
 }
 
 impl RenderedPolicy {
@@ -23,6 +26,7 @@ impl RenderedPolicy {
         RenderedPolicy {
             cfn: cfn(policy),
             tf: tf(policy),
+            cfn_json: cfn_json(policy),
         }
     }
 }
@@ -164,6 +168,112 @@ pub fn cfn(policy: &Policy) -> String {
         cfn_statement(&mut out, s);
     }
     out.trim_end().to_string()
+}
+
+/// A JSON string inside `!Sub`: text JSON-escaped with `${` as `${!`,
+/// references as `${Name}`.
+fn sub_json_string(expr: &Expr) -> String {
+    let mut body = String::from("\"");
+    for part in &expr.0 {
+        match part {
+            Part::Text(t) => {
+                let quoted = serde_json::to_string(&Value::String(t.clone())).unwrap_or_default();
+                body.push_str(&quoted[1..quoted.len() - 1].replace("${", "${!"));
+            }
+            other => {
+                body.push_str("${");
+                body.push_str(cfn_ref(other).unwrap_or_default());
+                body.push('}');
+            }
+        }
+    }
+    body.push('"');
+    body
+}
+
+/// One JSON value or a list of them, on one line.
+fn json_values(values: Vec<String>) -> String {
+    match values.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+/// The whole policy document as JSON for a `!Sub |` block.
+pub fn cfn_json(policy: &Policy) -> String {
+    let text = |s: &str| serde_json::to_string(&Value::String(s.into())).unwrap_or_default();
+    let statements: Vec<String> = policy
+        .statements
+        .iter()
+        .map(|s| {
+            let mut fields = vec![
+                format!("\"Sid\": {}", text(&s.sid)),
+                format!(
+                    "\"Effect\": \"{}\"",
+                    if s.effect == Effect::Deny {
+                        "Deny"
+                    } else {
+                        "Allow"
+                    }
+                ),
+            ];
+            match &s.principal {
+                None => {}
+                Some(Principal::Anyone) => fields.push("\"Principal\": \"*\"".into()),
+                Some(Principal::Aws(ids)) => fields.push(format!(
+                    "\"Principal\": {{\"AWS\": {}}}",
+                    json_values(ids.iter().map(sub_json_string).collect())
+                )),
+                Some(Principal::Service(names)) => fields.push(format!(
+                    "\"Principal\": {{\"Service\": {}}}",
+                    json_values(names.iter().map(|n| text(n)).collect())
+                )),
+            }
+            fields.push(format!(
+                "\"Action\": {}",
+                json_values(s.actions.iter().map(|a| text(a)).collect())
+            ));
+            if !s.resources.is_empty() {
+                fields.push(format!(
+                    "\"Resource\": {}",
+                    json_values(s.resources.iter().map(sub_json_string).collect())
+                ));
+            }
+            if !s.conditions.is_empty() {
+                let mut tests: Vec<&str> = Vec::new();
+                for c in &s.conditions {
+                    if !tests.contains(&c.test.as_str()) {
+                        tests.push(&c.test);
+                    }
+                }
+                let tests: Vec<String> = tests
+                    .iter()
+                    .map(|test| {
+                        let keys: Vec<String> = s
+                            .conditions
+                            .iter()
+                            .filter(|c| c.test == *test)
+                            .map(|c| {
+                                format!(
+                                    "{}: {}",
+                                    text(&c.variable),
+                                    json_values(c.values.iter().map(sub_json_string).collect())
+                                )
+                            })
+                            .collect();
+                        format!("{}: {{{}}}", text(test), keys.join(", "))
+                    })
+                    .collect();
+                fields.push(format!("\"Condition\": {{{}}}", tests.join(", ")));
+            }
+            let body: Vec<String> = fields.iter().map(|f| format!("      {f}")).collect();
+            format!("    {{\n{}\n    }}", body.join(",\n"))
+        })
+        .collect();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}",
+        statements.join(",\n")
+    )
 }
 
 /// An HCL string literal.
@@ -397,6 +507,16 @@ mod both_flavours {
                 ))
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
                 let cfn_items = cfn_doc["Statement"].as_sequence().expect("a list");
+                let json: serde_json::Value = serde_json::from_str(&cfn_json(policy))
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let json_sids: Vec<&str> = json["Statement"]
+                    .as_array()
+                    .expect("a list")
+                    .iter()
+                    .filter_map(|s| s["Sid"].as_str())
+                    .collect();
+                let sids: Vec<&str> = policy.statements.iter().map(|s| s.sid.as_str()).collect();
+                assert_eq!(json_sids, sids, "{name}");
                 let tf_blocks: Vec<&hcl::Block> = tf_body
                     .blocks()
                     .flat_map(|b| b.body().blocks())

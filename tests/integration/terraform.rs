@@ -595,14 +595,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
         "cloudformation/tooling/governance.yaml".to_string(),
         vec!["terraform/tooling/governance.tf".to_string()],
     ));
-    let destination = "terraform/modules/log-destination/main.tf";
-    for f in files.iter().filter(|f| {
-        f.path
-            .starts_with("cloudformation/log-archive/log-destination-")
-            && f.path.ends_with(".yaml")
-    }) {
-        pairs.push((f.path.clone(), vec![destination.to_string()]));
-    }
+    // The log destinations' policies are typed (infra::policy::log_destination).
     let security = "terraform/modules/security-region/main.tf";
     for f in files.iter().filter(|f| {
         f.path.starts_with("cloudformation/security/security-") && f.path.ends_with(".yaml")
@@ -706,19 +699,19 @@ fn policy_statements_are_the_same_in_both_flavours() {
 
     // The comparison sees a changed action, resource, principal or condition
     // (on a pair still written by hand in each flavour: a second region's
-    // log destination).
+    // security services).
     let files = both_flavours("examples/multi-region.yaml");
-    let original = text(&files, "terraform/modules/log-destination/main.tf");
+    let original = text(&files, "terraform/modules/security-region/main.tf");
     let cfn_side = cfn_statements(&text(
         &files,
-        "cloudformation/log-archive/log-destination-eu-central-1.yaml",
+        "cloudformation/security/security-eu-central-1.yaml",
     ));
     assert_eq!(cfn_side, tf_statements(&original));
     for (from, to) in [
-        ("\"firehose:PutRecordBatch\"", "\"firehose:PutRecord\""),
-        ("\"s3:ListBucketMultipartUploads\"", "\"s3:ListBucket\""),
-        ("\"logs.amazonaws.com\"", "\"events.amazonaws.com\""),
-        ("\"aws:PrincipalOrgID\"", "\"aws:SourceAccount\""),
+        ("\"kms:GenerateDataKey*\"", "\"kms:GenerateDataKey\""),
+        ("\"sns:Publish\"", "\"sns:Subscribe\""),
+        ("\"events.amazonaws.com\"", "\"sns.amazonaws.com\""),
+        ("\"aws:SourceAccount\"", "\"aws:SourceOrgID\""),
     ] {
         assert!(original.contains(from), "{from}");
         let changed = tf_statements(&original.replacen(from, to, 1));

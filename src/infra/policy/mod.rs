@@ -12,6 +12,7 @@
 pub mod artifact;
 pub mod blocks;
 pub mod log_archive;
+pub mod log_destination;
 
 use crate::model::LandingZone;
 use serde::Serialize;
@@ -29,6 +30,13 @@ pub struct Policies {
     pub artifact_bucket: Policy,
     pub artifact_access_log_bucket: Policy,
     pub repository: Policy,
+    /// The log-archive account in each region: the stream's role, the role
+    /// CloudWatch Logs delivers with, and the destination.
+    pub firehose_trust: Policy,
+    pub firehose: Policy,
+    pub logs_to_firehose_trust: Policy,
+    pub logs_to_firehose: Policy,
+    pub log_destination: Policy,
 }
 
 impl Policies {
@@ -41,6 +49,11 @@ impl Policies {
             artifact_bucket: artifact::bucket(lz),
             artifact_access_log_bucket: artifact::access_log_bucket(lz),
             repository: artifact::repository(lz),
+            firehose_trust: log_destination::firehose_trust(),
+            firehose: log_destination::firehose(),
+            logs_to_firehose_trust: log_destination::logs_to_firehose_trust(lz),
+            logs_to_firehose: log_destination::logs_to_firehose(lz),
+            log_destination: log_destination::destination(lz),
         }
     }
 
@@ -57,6 +70,11 @@ impl Policies {
                 &self.artifact_access_log_bucket,
             ),
             ("repository", &self.repository),
+            ("firehose_trust", &self.firehose_trust),
+            ("firehose", &self.firehose),
+            ("logs_to_firehose_trust", &self.logs_to_firehose_trust),
+            ("logs_to_firehose", &self.logs_to_firehose),
+            ("log_destination", &self.log_destination),
         ]
     }
 }
@@ -293,6 +311,14 @@ impl Policy {
     pub fn new(statements: Vec<Statement>) -> Policy {
         Policy {
             trust: false,
+            statements,
+        }
+    }
+
+    /// A role's trust policy: who may assume it.
+    pub fn trust(statements: Vec<Statement>) -> Policy {
+        Policy {
+            trust: true,
             statements,
         }
     }

@@ -1,0 +1,123 @@
+//! The log-archive account's policies in each region: the Firehose stream's
+//! role, the role CloudWatch Logs puts subscribed events with, and the
+//! destination's own policy. CloudFormation:
+//! `cloudformation/log-archive/log-destination-<region>.yaml`; Terraform:
+//! the `log-destination` module, once per region.
+//!
+//! Sources: CloudWatch Logs User Guide, "Cross-account cross-Region
+//! subscriptions using Firehose" (the destination policy with
+//! `aws:PrincipalOrgID`, the role CloudWatch Logs assumes conditioned on
+//! `aws:SourceArn` of the sending accounts' log groups); Firehose Developer
+//! Guide, "Grant Firehose access to an Amazon S3 destination" (the stream
+//! role's actions, trusted on `aws:SourceAccount`).
+
+use super::{Expr, Part, Policy, Statement};
+use crate::infra::layout::AccountIds;
+use crate::model::LandingZone;
+
+fn log_bucket() -> Expr {
+    Expr::arn(Expr::text("s3:::").and(Expr::named("LogBucketName", "var.log_bucket_name")))
+}
+
+/// `arn:<partition>:<service>:<this region>:<account>:<rest>`.
+fn regional_arn(service: &str, account: Expr, rest: &str) -> Expr {
+    Expr::arn(
+        Expr(vec![
+            Part::Text(format!("{service}:")),
+            Part::Region,
+            Part::Text(":".into()),
+        ])
+        .and(account)
+        .then(rest),
+    )
+}
+
+/// The role the Firehose stream writes to the central bucket with.
+pub fn firehose_trust() -> Policy {
+    Policy::trust(vec![
+        Statement::allow("TheStreamOfThisAccount")
+            .service("firehose.amazonaws.com")
+            .actions(&["sts:AssumeRole"])
+            .when(
+                "StringEquals",
+                "aws:SourceAccount",
+                vec![Expr::this_account()],
+            ),
+    ])
+}
+
+pub fn firehose() -> Policy {
+    Policy::new(vec![
+        Statement::allow("WriteUnderCloudWatchLogs")
+            .actions(&["s3:AbortMultipartUpload", "s3:PutObject"])
+            .resources(vec![log_bucket().then("/CloudWatchLogs/*")]),
+        Statement::allow("FindTheBucket")
+            .actions(&[
+                "s3:GetBucketLocation",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+            ])
+            .resources(vec![log_bucket()]),
+        Statement::allow("EncryptWithTheLogKey")
+            .actions(&["kms:Decrypt", "kms:GenerateDataKey"])
+            .resources(vec![Expr::named("LogKeyArn", "var.log_key_arn")]),
+    ])
+}
+
+/// CloudWatch Logs assumes this role for the log groups of this account
+/// and of the accounts that send their logs here (the workload and tooling
+/// accounts), in this region only.
+pub fn logs_to_firehose_trust(lz: &LandingZone) -> Policy {
+    let mut sources = vec![regional_arn("logs", Expr::this_account(), ":*")];
+    sources.extend(
+        lz.accounts
+            .iter()
+            .filter(|a| a.workload || a.name == lz.holders.tooling)
+            .map(|a| {
+                let account = Expr(vec![Part::Indexed {
+                    cfn: AccountIds::of(a).id_parameter,
+                    tf_map: "var.source_account_ids".into(),
+                    key: a.name.clone(),
+                }]);
+                regional_arn("logs", account, ":*")
+            }),
+    );
+    Policy::trust(vec![
+        Statement::allow("CloudWatchLogsForTheOrganizationsAccounts")
+            .service("logs.amazonaws.com")
+            .actions(&["sts:AssumeRole"])
+            .when("StringLike", "aws:SourceArn", sources),
+    ])
+}
+
+pub fn logs_to_firehose(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        Statement::allow("PutRecords")
+            .actions(&["firehose:PutRecord", "firehose:PutRecordBatch"])
+            .resources(vec![regional_arn(
+                "firehose",
+                Expr::this_account(),
+                &format!(":deliverystream/{}", lz.names.log_stream),
+            )]),
+    ])
+}
+
+/// Any principal of the organization may subscribe a log group to the
+/// destination; nobody else.
+pub fn destination(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        Statement::allow("OnlyTheOrganizationsAccountsSubscribe")
+            .aws(vec![Expr::text("*")])
+            .actions(&["logs:PutSubscriptionFilter"])
+            .resources(vec![regional_arn(
+                "logs",
+                Expr::this_account(),
+                &format!(":destination:{}", lz.names.log_destination),
+            )])
+            .when(
+                "StringEquals",
+                "aws:PrincipalOrgID",
+                vec![Expr::named("OrganizationId", "var.organization_id")],
+            ),
+    ])
+}
