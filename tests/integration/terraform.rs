@@ -528,20 +528,6 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
     // (infra::policy::log_archive): parity holds by construction there.
     let mut pairs = Vec::new();
     // The artifact account's policies are typed too (infra::policy::artifact).
-    // Its home region's store is the one with the image repository.
-    let home = files
-        .iter()
-        .filter(|f| {
-            f.path.starts_with("cloudformation/artifact/artifact-") && f.path.ends_with(".yaml")
-        })
-        .find(|f| String::from_utf8_lossy(&f.bytes).contains("AWS::ECR::Repository"))
-        .map(|f| {
-            f.path
-                .trim_start_matches("cloudformation/artifact/artifact-")
-                .trim_end_matches(".yaml")
-                .to_string()
-        })
-        .unwrap_or_default();
     for f in files.iter().filter(|f| {
         f.path.starts_with("cloudformation/workloads/") && f.path.ends_with("/roles.yaml")
     }) {
@@ -596,21 +582,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
         vec!["terraform/tooling/governance.tf".to_string()],
     ));
     // The log destinations' policies are typed (infra::policy::log_destination).
-    let security = "terraform/modules/security-region/main.tf";
-    for f in files.iter().filter(|f| {
-        f.path.starts_with("cloudformation/security/security-") && f.path.ends_with(".yaml")
-    }) {
-        // The home region adds the aggregator and the Slack channel.
-        let tf = if f.path.ends_with(&format!("-{home}.yaml")) {
-            vec![
-                security.to_string(),
-                "terraform/security/main.tf".to_string(),
-            ]
-        } else {
-            vec![security.to_string()]
-        };
-        pairs.push((f.path.clone(), tf));
-    }
+    // The security account's policies are typed (infra::policy::security).
     pairs
 }
 
@@ -698,19 +670,16 @@ fn policy_statements_are_the_same_in_both_flavours() {
     }
 
     // The comparison sees a changed action, resource, principal or condition
-    // (on a pair still written by hand in each flavour: a second region's
-    // security services).
+    // (on a pair still written by hand in each flavour: a workload
+    // account's roles).
     let files = both_flavours("examples/multi-region.yaml");
-    let original = text(&files, "terraform/modules/security-region/main.tf");
-    let cfn_side = cfn_statements(&text(
-        &files,
-        "cloudformation/security/security-eu-central-1.yaml",
-    ));
+    let original = text(&files, "terraform/workloads/dev/roles.tf");
+    let cfn_side = cfn_statements(&text(&files, "cloudformation/workloads/dev/roles.yaml"));
     assert_eq!(cfn_side, tf_statements(&original));
     for (from, to) in [
-        ("\"kms:GenerateDataKey*\"", "\"kms:GenerateDataKey\""),
-        ("\"sns:Publish\"", "\"sns:Subscribe\""),
-        ("\"events.amazonaws.com\"", "\"sns.amazonaws.com\""),
+        ("\"sts:AssumeRole\"", "\"sts:TagSession\""),
+        (":role/", ":role/x"),
+        ("\"ecs-tasks.amazonaws.com\"", "\"ecs.amazonaws.com\""),
         ("\"aws:SourceAccount\"", "\"aws:SourceOrgID\""),
     ] {
         assert!(original.contains(from), "{from}");

@@ -63,3 +63,16 @@ pub fn key_administration_by_this_account() -> Statement {
         .actions(&["kms:*"])
         .resources(everything())
 }
+
+/// A service role's trust: `service` may assume it, on behalf of this
+/// account only (IAM User Guide, "The confused deputy problem").
+pub fn service_trust(sid: &str, service: &str) -> Statement {
+    Statement::allow(sid)
+        .service(service)
+        .actions(&["sts:AssumeRole"])
+        .when(
+            "StringEquals",
+            "aws:SourceAccount",
+            vec![Expr::this_account()],
+        )
+}

@@ -11,6 +11,7 @@
 //! Guide, "Grant Firehose access to an Amazon S3 destination" (the stream
 //! role's actions, trusted on `aws:SourceAccount`).
 
+use super::blocks::service_trust;
 use super::{Expr, Part, Policy, Statement};
 use crate::infra::layout::AccountIds;
 use crate::model::LandingZone;
@@ -34,16 +35,10 @@ fn regional_arn(service: &str, account: Expr, rest: &str) -> Expr {
 
 /// The role the Firehose stream writes to the central bucket with.
 pub fn firehose_trust() -> Policy {
-    Policy::trust(vec![
-        Statement::allow("TheStreamOfThisAccount")
-            .service("firehose.amazonaws.com")
-            .actions(&["sts:AssumeRole"])
-            .when(
-                "StringEquals",
-                "aws:SourceAccount",
-                vec![Expr::this_account()],
-            ),
-    ])
+    Policy::trust(vec![service_trust(
+        "TheStreamOfThisAccount",
+        "firehose.amazonaws.com",
+    )])
 }
 
 pub fn firehose() -> Policy {

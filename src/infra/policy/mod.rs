@@ -13,6 +13,7 @@ pub mod artifact;
 pub mod blocks;
 pub mod log_archive;
 pub mod log_destination;
+pub mod security;
 
 use crate::model::LandingZone;
 use serde::Serialize;
@@ -37,6 +38,13 @@ pub struct Policies {
     pub logs_to_firehose_trust: Policy,
     pub logs_to_firehose: Policy,
     pub log_destination: Policy,
+    /// The security account: the findings key and topic in each region, the
+    /// Config aggregator's role and the Slack channel's in the home region.
+    pub findings_key: Policy,
+    pub findings_topic: Policy,
+    pub config_aggregator_trust: Policy,
+    pub security_chatbot_trust: Policy,
+    pub security_chatbot_guardrail: Policy,
 }
 
 impl Policies {
@@ -54,6 +62,11 @@ impl Policies {
             logs_to_firehose_trust: log_destination::logs_to_firehose_trust(lz),
             logs_to_firehose: log_destination::logs_to_firehose(lz),
             log_destination: log_destination::destination(lz),
+            findings_key: security::findings_key(),
+            findings_topic: security::findings_topic(lz),
+            config_aggregator_trust: security::config_aggregator_trust(),
+            security_chatbot_trust: security::chatbot_trust(),
+            security_chatbot_guardrail: security::chatbot_read_findings(),
         }
     }
 
@@ -75,6 +88,14 @@ impl Policies {
             ("logs_to_firehose_trust", &self.logs_to_firehose_trust),
             ("logs_to_firehose", &self.logs_to_firehose),
             ("log_destination", &self.log_destination),
+            ("findings_key", &self.findings_key),
+            ("findings_topic", &self.findings_topic),
+            ("config_aggregator_trust", &self.config_aggregator_trust),
+            ("security_chatbot_trust", &self.security_chatbot_trust),
+            (
+                "security_chatbot_guardrail",
+                &self.security_chatbot_guardrail,
+            ),
         ]
     }
 }
