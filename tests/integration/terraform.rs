@@ -562,17 +562,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
             }
         }
     }
-    // Without Config rules the Terraform flavour has no baseline: what is
-    // left of the template serves CloudFormation drift detection.
-    if files
-        .iter()
-        .any(|f| f.path == "terraform/modules/baseline/main.tf")
-    {
-        pairs.push((
-            "cloudformation/baseline/baseline.yaml".to_string(),
-            vec!["terraform/modules/baseline/main.tf".to_string()],
-        ));
-    }
+    // The baseline's policies are typed (infra::policy::baseline).
     pairs.push((
         "cloudformation/tooling/pipeline.yaml".to_string(),
         vec!["terraform/tooling/main.tf".to_string()],
@@ -601,18 +591,6 @@ const PARITY_SETS: &[&str] = &[
 /// reader role in each account. A Terraform landing zone has no stacks; it
 /// finds drift with `terraform plan` (`scripts/terraform.sh drift`).
 const CLOUDFORMATION_DRIFT_DETECTION: &[(&str, &str)] = &[
-    (
-        "cloudformation/baseline/baseline.yaml",
-        "OnlyTheDriftDetectionFunction",
-    ),
-    (
-        "cloudformation/baseline/baseline.yaml",
-        "DetectDriftOnTheLandingZonesStacks",
-    ),
-    (
-        "cloudformation/baseline/baseline.yaml",
-        "ListStacksAndReadWhatTheyHold",
-    ),
     (
         "cloudformation/tooling/governance.yaml",
         "CloudWatchLogsEncryptsTheFunctionsLogs",

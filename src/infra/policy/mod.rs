@@ -10,6 +10,7 @@
 //! means once and each flavour spells the references its own way.
 
 pub mod artifact;
+pub mod baseline;
 pub mod blocks;
 pub mod log_archive;
 pub mod log_destination;
@@ -18,86 +19,64 @@ pub mod security;
 use crate::model::LandingZone;
 use serde::Serialize;
 
-/// Every policy built as data, by the file it lands in.
-#[derive(Debug, Clone)]
-pub struct Policies {
-    /// The log-archive account: its key, its log bucket, its access-log bucket.
-    pub log_key: Policy,
-    pub log_bucket: Policy,
-    pub access_log_bucket: Policy,
-    /// The artifact account, the same in every region: its key, its bucket,
-    /// that bucket's access-log bucket, and the image repository.
-    pub artifact_key: Policy,
-    pub artifact_bucket: Policy,
-    pub artifact_access_log_bucket: Policy,
-    pub repository: Policy,
-    /// The log-archive account in each region: the stream's role, the role
-    /// CloudWatch Logs delivers with, and the destination.
-    pub firehose_trust: Policy,
-    pub firehose: Policy,
-    pub logs_to_firehose_trust: Policy,
-    pub logs_to_firehose: Policy,
-    pub log_destination: Policy,
-    /// The security account: the findings key and topic in each region, the
-    /// Config aggregator's role and the Slack channel's in the home region.
-    pub findings_key: Policy,
-    pub findings_topic: Policy,
-    pub config_aggregator_trust: Policy,
-    pub security_chatbot_trust: Policy,
-    pub security_chatbot_guardrail: Policy,
+/// Declares `Policies` with one field per policy, how each is built, and
+/// `all()`, so a policy is named in one place only.
+macro_rules! policies {
+    ($( $(#[$doc:meta])* $name:ident = $build:expr; )*) => {
+        /// Every policy built as data; the blueprints know each by its field name.
+        #[derive(Debug, Clone)]
+        pub struct Policies {
+            $( $(#[$doc])* pub $name: Policy, )*
+        }
+
+        impl Policies {
+            pub fn derive(lz: &LandingZone) -> Policies {
+                Policies {
+                    $( $name: ($build)(lz), )*
+                }
+            }
+
+            /// Each policy with the name the blueprints know it by.
+            pub fn all(&self) -> Vec<(&'static str, &Policy)> {
+                vec![ $( (stringify!($name), &self.$name), )* ]
+            }
+        }
+    };
 }
 
-impl Policies {
-    pub fn derive(lz: &LandingZone) -> Policies {
-        Policies {
-            log_key: log_archive::log_key(lz),
-            log_bucket: log_archive::log_bucket(lz),
-            access_log_bucket: log_archive::access_log_bucket(lz),
-            artifact_key: artifact::key(lz),
-            artifact_bucket: artifact::bucket(lz),
-            artifact_access_log_bucket: artifact::access_log_bucket(lz),
-            repository: artifact::repository(lz),
-            firehose_trust: log_destination::firehose_trust(),
-            firehose: log_destination::firehose(),
-            logs_to_firehose_trust: log_destination::logs_to_firehose_trust(lz),
-            logs_to_firehose: log_destination::logs_to_firehose(lz),
-            log_destination: log_destination::destination(lz),
-            findings_key: security::findings_key(),
-            findings_topic: security::findings_topic(lz),
-            config_aggregator_trust: security::config_aggregator_trust(),
-            security_chatbot_trust: security::chatbot_trust(),
-            security_chatbot_guardrail: security::chatbot_read_findings(),
-        }
-    }
-
-    /// Each policy with the name the blueprints know it by.
-    pub fn all(&self) -> Vec<(&'static str, &Policy)> {
-        vec![
-            ("log_key", &self.log_key),
-            ("log_bucket", &self.log_bucket),
-            ("access_log_bucket", &self.access_log_bucket),
-            ("artifact_key", &self.artifact_key),
-            ("artifact_bucket", &self.artifact_bucket),
-            (
-                "artifact_access_log_bucket",
-                &self.artifact_access_log_bucket,
-            ),
-            ("repository", &self.repository),
-            ("firehose_trust", &self.firehose_trust),
-            ("firehose", &self.firehose),
-            ("logs_to_firehose_trust", &self.logs_to_firehose_trust),
-            ("logs_to_firehose", &self.logs_to_firehose),
-            ("log_destination", &self.log_destination),
-            ("findings_key", &self.findings_key),
-            ("findings_topic", &self.findings_topic),
-            ("config_aggregator_trust", &self.config_aggregator_trust),
-            ("security_chatbot_trust", &self.security_chatbot_trust),
-            (
-                "security_chatbot_guardrail",
-                &self.security_chatbot_guardrail,
-            ),
-        ]
-    }
+policies! {
+    /// The log-archive account: its key, its log bucket, its access-log bucket.
+    log_key = log_archive::log_key;
+    log_bucket = log_archive::log_bucket;
+    access_log_bucket = log_archive::access_log_bucket;
+    /// The artifact account, the same in every region: its key, its bucket,
+    /// that bucket's access-log bucket, and the image repository.
+    artifact_key = artifact::key;
+    artifact_bucket = artifact::bucket;
+    artifact_access_log_bucket = artifact::access_log_bucket;
+    repository = artifact::repository;
+    /// The log-archive account in each region: the stream's role, the role
+    /// CloudWatch Logs delivers with, and the destination.
+    firehose_trust = |_| log_destination::firehose_trust();
+    firehose = |_| log_destination::firehose();
+    logs_to_firehose_trust = log_destination::logs_to_firehose_trust;
+    logs_to_firehose = log_destination::logs_to_firehose;
+    log_destination = log_destination::destination;
+    /// The security account: the findings key and topic in each region, the
+    /// Config aggregator's role and the Slack channel's in the home region.
+    findings_key = |_| security::findings_key();
+    findings_topic = security::findings_topic;
+    config_aggregator_trust = |_| security::config_aggregator_trust();
+    security_chatbot_trust = |_| security::chatbot_trust();
+    security_chatbot_guardrail = |_| security::chatbot_read_findings();
+    /// Every account's baseline: the drift reader (CloudFormation only),
+    /// AWS Config's recorder and remediation roles.
+    drift_reader_trust = baseline::drift_reader_trust;
+    drift_reader = baseline::drift_reader;
+    config_recorder_trust = |_| baseline::config_recorder_trust();
+    config_delivery = |_| baseline::config_delivery();
+    remediation_trust = |_| baseline::remediation_trust();
+    remediation = |_| baseline::remediation();
 }
 
 /// One piece of a value: text, or a reference each flavour spells its way.
