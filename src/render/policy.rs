@@ -132,7 +132,7 @@ fn cfn_statement(out: &mut String, s: &Statement) {
         }
         Some(Principal::Service(names)) => {
             out.push_str("  Principal:\n");
-            let values: Vec<String> = names.iter().map(|n| yaml_scalar(n)).collect();
+            let values: Vec<String> = names.iter().map(cfn_value).collect();
             cfn_field(out, 4, "Service", &values);
         }
     }
@@ -226,7 +226,7 @@ pub fn cfn_json(policy: &Policy) -> String {
                 )),
                 Some(Principal::Service(names)) => fields.push(format!(
                     "\"Principal\": {{\"Service\": {}}}",
-                    json_values(names.iter().map(|n| text(n)).collect())
+                    json_values(names.iter().map(sub_json_string).collect())
                 )),
             }
             fields.push(format!(
@@ -379,11 +379,9 @@ fn tf_statement(out: &mut String, s: &Statement) {
         None => {}
         Some(Principal::Anyone) => principal(out, "*", vec![hcl_string("*")]),
         Some(Principal::Aws(ids)) => principal(out, "AWS", ids.iter().map(tf_value).collect()),
-        Some(Principal::Service(names)) => principal(
-            out,
-            "Service",
-            names.iter().map(|n| hcl_string(n)).collect(),
-        ),
+        Some(Principal::Service(names)) => {
+            principal(out, "Service", names.iter().map(tf_value).collect())
+        }
     }
     for c in &s.conditions {
         tf_condition(out, c);

@@ -567,10 +567,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
         "cloudformation/tooling/pipeline.yaml".to_string(),
         vec!["terraform/tooling/main.tf".to_string()],
     ));
-    pairs.push((
-        "cloudformation/tooling/governance.yaml".to_string(),
-        vec!["terraform/tooling/governance.tf".to_string()],
-    ));
+    // The governance policies are typed (infra::policy::governance).
     // The log destinations' policies are typed (infra::policy::log_destination).
     // The security account's policies are typed (infra::policy::security).
     pairs
@@ -586,32 +583,6 @@ const PARITY_SETS: &[&str] = &[
     "examples/terraform.yaml",
 ];
 
-/// The statements only the CloudFormation flavour has: its daily drift
-/// detection runs CloudFormation drift detection on every stack, through a
-/// reader role in each account. A Terraform landing zone has no stacks; it
-/// finds drift with `terraform plan` (`scripts/terraform.sh drift`).
-const CLOUDFORMATION_DRIFT_DETECTION: &[(&str, &str)] = &[
-    (
-        "cloudformation/tooling/governance.yaml",
-        "CloudWatchLogsEncryptsTheFunctionsLogs",
-    ),
-    (
-        "cloudformation/tooling/governance.yaml",
-        "OnlyTheDriftFunctionPublishes",
-    ),
-    (
-        "cloudformation/tooling/governance.yaml",
-        "LambdaInThisAccount",
-    ),
-    (
-        "cloudformation/tooling/governance.yaml",
-        "AssumeTheDriftReaders",
-    ),
-    ("cloudformation/tooling/governance.yaml", "Report"),
-    ("cloudformation/tooling/governance.yaml", "EncryptTheReport"),
-    ("cloudformation/tooling/governance.yaml", "WriteItsLogs"),
-];
-
 #[test]
 fn policy_statements_are_the_same_in_both_flavours() {
     for config in PARITY_SETS {
@@ -623,17 +594,8 @@ fn policy_statements_are_the_same_in_both_flavours() {
                 .collect::<Vec<_>>()
                 .join("\n");
             let tf = tf.join(" + ");
-            let mut cfn_side = cfn_statements(&text(&files, &cfn));
+            let cfn_side = cfn_statements(&text(&files, &cfn));
             let tf_side = tf_statements(&tf_text);
-            // Leave out what serves CloudFormation drift detection, each
-            // statement once it is seen to be there.
-            for (file, sid) in CLOUDFORMATION_DRIFT_DETECTION {
-                if *file == cfn {
-                    let before = cfn_side.len();
-                    cfn_side.retain(|s| s.sid != *sid);
-                    assert_eq!(before - 1, cfn_side.len(), "{config}: {cfn}: {sid}");
-                }
-            }
             assert!(!cfn_side.is_empty(), "{config}: {cfn}: no statements");
             for (c, t) in cfn_side.iter().zip(&tf_side) {
                 assert_eq!(c, t, "{config}: {cfn} and {tf} differ");

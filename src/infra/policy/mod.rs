@@ -12,6 +12,7 @@
 pub mod artifact;
 pub mod baseline;
 pub mod blocks;
+pub mod governance;
 pub mod log_archive;
 pub mod log_destination;
 pub mod security;
@@ -77,6 +78,18 @@ policies! {
     config_delivery = |_| baseline::config_delivery();
     remediation_trust = |_| baseline::remediation_trust();
     remediation = |_| baseline::remediation();
+    /// The tooling account's governance: the notices key (the drift key in
+    /// CloudFormation, which also encrypts the drift function's logs), the
+    /// alarms topic, the Slack channel, and the drift function
+    /// (CloudFormation only).
+    notices_key = |_| governance::notices_key();
+    drift_key = governance::drift_key;
+    alarms_topic = governance::alarms_topic;
+    drift_topic = |_| governance::drift_topic();
+    drift_function_trust = |_| governance::drift_function_trust();
+    drift_function = governance::drift_function;
+    chatbot_guardrail = governance::chatbot_guardrail;
+    chatbot_trust = |_| governance::chatbot_trust();
 }
 
 /// One piece of a value: text, or a reference each flavour spells its way.
@@ -178,7 +191,9 @@ pub enum Principal {
     /// a deny.
     Anyone,
     Aws(Vec<Expr>),
-    Service(Vec<String>),
+    /// Service principals: usually a plain name, sometimes regional
+    /// (`logs.<region>.amazonaws.com`).
+    Service(Vec<Expr>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -229,7 +244,13 @@ impl Statement {
     }
 
     pub fn service(mut self, service: &str) -> Statement {
-        self.principal = Some(Principal::Service(vec![service.into()]));
+        self.principal = Some(Principal::Service(vec![Expr::text(service)]));
+        self
+    }
+
+    /// A service principal whose name holds a reference (the region).
+    pub fn service_expr(mut self, service: Expr) -> Statement {
+        self.principal = Some(Principal::Service(vec![service]));
         self
     }
 

@@ -1,0 +1,192 @@
+//! The tooling account's governance policies: the key the notices are
+//! encrypted with, the deployment alarms' topic, the Slack channel's role,
+//! and (CloudFormation only: Terraform finds drift with `terraform plan`)
+//! the daily drift function's role and report topic. CloudFormation:
+//! `cloudformation/tooling/governance.yaml`; Terraform:
+//! `terraform/tooling/governance.tf`.
+//!
+//! Sources: CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs
+//! using AWS KMS" (the `kms:EncryptionContext:aws:logs:arn` condition, under
+//! which `kms:DescribeKey` can never be allowed); EventBridge User Guide,
+//! "Permissions for Amazon SNS"; AWS Chatbot Administrator Guide, "Channel
+//! guardrail policies".
+
+use super::blocks::{everything, key_administration_by_this_account, service_trust};
+use super::{Expr, Part, Policy, Statement};
+use crate::infra::layout::AccountIds;
+use crate::model::LandingZone;
+
+/// `arn:<partition>:<service>:<this region>:<this account>:<rest>`.
+fn here(service: &str, rest: &str) -> Expr {
+    Expr::arn(Expr(vec![
+        Part::Text(format!("{service}:")),
+        Part::Region,
+        Part::Text(":".into()),
+        Part::ThisAccount,
+        Part::Text(rest.into()),
+    ]))
+}
+
+/// A name only the CloudFormation template has: the drift function and its
+/// resources exist in that flavour only.
+fn cfn_only(name: &str) -> Expr {
+    Expr::named(name, "")
+}
+
+fn event_bridge_publishes_alarm_notices() -> Statement {
+    Statement::allow("EventBridgePublishesAlarmNotices")
+        .service("events.amazonaws.com")
+        .actions(&["kms:Decrypt", "kms:GenerateDataKey*"])
+        .resources(everything())
+        .when(
+            "StringEquals",
+            "aws:SourceAccount",
+            vec![Expr::this_account()],
+        )
+}
+
+/// The key of the alarm notices (Terraform's `notices` key).
+pub fn notices_key() -> Policy {
+    Policy::new(vec![
+        key_administration_by_this_account(),
+        event_bridge_publishes_alarm_notices(),
+    ])
+}
+
+/// The same key in CloudFormation, which also encrypts the drift
+/// function's logs (the `DriftKey`).
+pub fn drift_key(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        key_administration_by_this_account(),
+        Statement::allow("CloudWatchLogsEncryptsTheFunctionsLogs")
+            .note(
+                "No kms:DescribeKey here: that call carries no encryption\n\
+                 context, so under this condition it could never be allowed.",
+            )
+            .service_expr(Expr(vec![
+                Part::Text("logs.".into()),
+                Part::Region,
+                Part::Text(".amazonaws.com".into()),
+            ]))
+            .actions(&[
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+            ])
+            .resources(everything())
+            .when(
+                "ArnEquals",
+                "kms:EncryptionContext:aws:logs:arn",
+                vec![here(
+                    "logs",
+                    &format!(":log-group:/aws/lambda/{}", lz.names.drift_function),
+                )],
+            ),
+        event_bridge_publishes_alarm_notices(),
+    ])
+}
+
+/// Only the deployment alarms rule publishes to the alarms topic.
+pub fn alarms_topic(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        Statement::allow("OnlyTheAlarmsRulePublishes")
+            .service("events.amazonaws.com")
+            .actions(&["sns:Publish"])
+            .resources(vec![Expr::named("AlarmsTopic", "aws_sns_topic.alarms.arn")])
+            .when(
+                "ArnEquals",
+                "aws:SourceArn",
+                vec![here("events", &format!(":rule/{}", lz.names.alarms_topic))],
+            ),
+    ])
+}
+
+/// Only the drift function's role publishes the drift report.
+pub fn drift_topic() -> Policy {
+    Policy::new(vec![
+        Statement::allow("OnlyTheDriftFunctionPublishes")
+            .aws(vec![Expr::account_root(Expr::this_account())])
+            .actions(&["sns:Publish"])
+            .resources(vec![cfn_only("DriftTopic")])
+            .when(
+                "ArnEquals",
+                "aws:PrincipalArn",
+                vec![cfn_only("DriftFunctionRole.Arn")],
+            ),
+    ])
+}
+
+pub fn drift_function_trust() -> Policy {
+    Policy::trust(vec![service_trust(
+        "LambdaInThisAccount",
+        "lambda.amazonaws.com",
+    )])
+}
+
+/// The drift function assumes every account's drift reader, reports, and
+/// writes its logs.
+pub fn drift_function(lz: &LandingZone) -> Policy {
+    let reader = |account: Expr| {
+        Expr::arn(
+            Expr::text("iam::")
+                .and(account)
+                .then(&format!(":role/{}", lz.names.drift_reader_role)),
+        )
+    };
+    let mut readers = vec![reader(cfn_only("ManagementAccountId"))];
+    readers.extend(
+        lz.accounts
+            .iter()
+            .map(|a| reader(cfn_only(&AccountIds::of(a).id_parameter))),
+    );
+    Policy::new(vec![
+        Statement::allow("AssumeTheDriftReaders")
+            .actions(&["sts:AssumeRole"])
+            .resources(readers),
+        Statement::allow("Report")
+            .actions(&["sns:Publish"])
+            .resources(vec![cfn_only("DriftTopic")]),
+        Statement::allow("EncryptTheReport")
+            .actions(&["kms:Decrypt", "kms:GenerateDataKey"])
+            .resources(vec![cfn_only("DriftKey.Arn")]),
+        Statement::allow("WriteItsLogs")
+            .actions(&["logs:CreateLogStream", "logs:PutLogEvents"])
+            .resources(vec![cfn_only("DriftFunctionLogGroup.Arn").then(":*")]),
+    ])
+}
+
+/// What the tooling account's Slack channel may do: read, and answer the
+/// pipeline's approvals.
+pub fn chatbot_guardrail(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        Statement::allow("Read")
+            .actions(&[
+                "cloudformation:Describe*",
+                "cloudformation:List*",
+                "cloudwatch:Describe*",
+                "cloudwatch:Get*",
+                "cloudwatch:List*",
+                "codebuild:BatchGetBuilds",
+                "codepipeline:Get*",
+                "codepipeline:List*",
+                "logs:Describe*",
+                "logs:FilterLogEvents",
+                "logs:Get*",
+            ])
+            .resources(everything()),
+        Statement::allow("AnswerApprovals")
+            .actions(&["codepipeline:PutApprovalResult"])
+            .resources(vec![here(
+                "codepipeline",
+                &format!(":{}/*", lz.names.pipeline),
+            )]),
+    ])
+}
+
+pub fn chatbot_trust() -> Policy {
+    Policy::trust(vec![service_trust(
+        "AwsChatbotForThisAccount",
+        "chatbot.amazonaws.com",
+    )])
+}
