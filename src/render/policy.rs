@@ -25,7 +25,11 @@ impl RenderedPolicy {
     pub fn new(policy: &Policy) -> RenderedPolicy {
         RenderedPolicy {
             cfn: cfn(policy),
-            tf: tf(policy),
+            tf: if policy.cloudformation_only {
+                String::new()
+            } else {
+                tf(policy)
+            },
             cfn_json: cfn_json(policy),
         }
     }
@@ -499,6 +503,9 @@ mod both_flavours {
                 let cfn_doc: serde_yaml::Value =
                     serde_yaml::from_str(&format!("Statement:\n{}\n", cfn(policy)))
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
+                if policy.cloudformation_only {
+                    continue;
+                }
                 let tf_body: hcl::Body = hcl::from_str(&format!(
                     "data \"aws_iam_policy_document\" \"p\" {{\n{}\n}}\n",
                     tf(policy)

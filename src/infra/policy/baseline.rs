@@ -49,6 +49,7 @@ pub fn drift_reader_trust(lz: &LandingZone) -> Policy {
             .actions(&["sts:AssumeRole"])
             .when("ArnEquals", "aws:PrincipalArn", vec![function_role]),
     ])
+    .only_cloudformation()
 }
 
 /// Drift detection on the landing zone's own stacks, and the reads it makes
@@ -91,6 +92,7 @@ pub fn drift_reader(lz: &LandingZone) -> Policy {
             ])
             .resources(everything()),
     ])
+    .only_cloudformation()
 }
 
 pub fn config_recorder_trust() -> Policy {

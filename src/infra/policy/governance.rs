@@ -85,6 +85,7 @@ pub fn drift_key(lz: &LandingZone) -> Policy {
             ),
         event_bridge_publishes_alarm_notices(),
     ])
+    .only_cloudformation()
 }
 
 /// Only the deployment alarms rule publishes to the alarms topic.
@@ -115,6 +116,7 @@ pub fn drift_topic() -> Policy {
                 vec![cfn_only("DriftFunctionRole.Arn")],
             ),
     ])
+    .only_cloudformation()
 }
 
 pub fn drift_function_trust() -> Policy {
@@ -122,6 +124,7 @@ pub fn drift_function_trust() -> Policy {
         "LambdaInThisAccount",
         "lambda.amazonaws.com",
     )])
+    .only_cloudformation()
 }
 
 /// The drift function assumes every account's drift reader, reports, and
@@ -154,6 +157,7 @@ pub fn drift_function(lz: &LandingZone) -> Policy {
             .actions(&["logs:CreateLogStream", "logs:PutLogEvents"])
             .resources(vec![cfn_only("DriftFunctionLogGroup.Arn").then(":*")]),
     ])
+    .only_cloudformation()
 }
 
 /// What the tooling account's Slack channel may do: read, and answer the

@@ -325,6 +325,9 @@ impl Statement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
     pub trust: bool,
+    /// Written into CloudFormation only: what serves CloudFormation drift
+    /// detection, which the Terraform flavour does with `terraform plan`.
+    pub cloudformation_only: bool,
     pub statements: Vec<Statement>,
 }
 
@@ -332,14 +335,22 @@ impl Policy {
     pub fn new(statements: Vec<Statement>) -> Policy {
         Policy {
             trust: false,
+            cloudformation_only: false,
             statements,
         }
+    }
+
+    /// This policy, for the CloudFormation flavour only.
+    pub fn only_cloudformation(mut self) -> Policy {
+        self.cloudformation_only = true;
+        self
     }
 
     /// A role's trust policy: who may assume it.
     pub fn trust(statements: Vec<Statement>) -> Policy {
         Policy {
             trust: true,
+            cloudformation_only: false,
             statements,
         }
     }
