@@ -76,3 +76,29 @@ pub fn service_trust(sid: &str, service: &str) -> Statement {
             vec![Expr::this_account()],
         )
 }
+
+/// EventBridge in this account encrypts what it publishes to a topic with
+/// the key (EventBridge User Guide, "Permissions for Amazon SNS": an
+/// encrypted topic's key must admit `events.amazonaws.com`).
+pub fn event_bridge_uses_the_key(sid: &str) -> Statement {
+    Statement::allow(sid)
+        .service("events.amazonaws.com")
+        .actions(&["kms:Decrypt", "kms:GenerateDataKey*"])
+        .resources(everything())
+        .when(
+            "StringEquals",
+            "aws:SourceAccount",
+            vec![Expr::this_account()],
+        )
+}
+
+/// `arn:<partition>:<service>:<this region>:<this account><rest>`.
+pub fn arn_here(service: &str, rest: &str) -> Expr {
+    Expr::arn(Expr(vec![
+        Part::Text(format!("{service}:")),
+        Part::Region,
+        Part::Text(":".into()),
+        Part::ThisAccount,
+        Part::Text(rest.into()),
+    ]))
+}

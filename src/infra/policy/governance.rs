@@ -11,21 +11,13 @@
 //! "Permissions for Amazon SNS"; AWS Chatbot Administrator Guide, "Channel
 //! guardrail policies".
 
-use super::blocks::{everything, key_administration_by_this_account, service_trust};
+use super::blocks::{
+    arn_here, event_bridge_uses_the_key, everything, key_administration_by_this_account,
+    service_trust,
+};
 use super::{Expr, Part, Policy, Statement};
 use crate::infra::layout::AccountIds;
 use crate::model::LandingZone;
-
-/// `arn:<partition>:<service>:<this region>:<this account>:<rest>`.
-fn here(service: &str, rest: &str) -> Expr {
-    Expr::arn(Expr(vec![
-        Part::Text(format!("{service}:")),
-        Part::Region,
-        Part::Text(":".into()),
-        Part::ThisAccount,
-        Part::Text(rest.into()),
-    ]))
-}
 
 /// A name only the CloudFormation template has: the drift function and its
 /// resources exist in that flavour only.
@@ -34,15 +26,7 @@ fn cfn_only(name: &str) -> Expr {
 }
 
 fn event_bridge_publishes_alarm_notices() -> Statement {
-    Statement::allow("EventBridgePublishesAlarmNotices")
-        .service("events.amazonaws.com")
-        .actions(&["kms:Decrypt", "kms:GenerateDataKey*"])
-        .resources(everything())
-        .when(
-            "StringEquals",
-            "aws:SourceAccount",
-            vec![Expr::this_account()],
-        )
+    event_bridge_uses_the_key("EventBridgePublishesAlarmNotices")
 }
 
 /// The key of the alarm notices (Terraform's `notices` key).
@@ -78,7 +62,7 @@ pub fn drift_key(lz: &LandingZone) -> Policy {
             .when(
                 "ArnEquals",
                 "kms:EncryptionContext:aws:logs:arn",
-                vec![here(
+                vec![arn_here(
                     "logs",
                     &format!(":log-group:/aws/lambda/{}", lz.names.drift_function),
                 )],
@@ -98,7 +82,10 @@ pub fn alarms_topic(lz: &LandingZone) -> Policy {
             .when(
                 "ArnEquals",
                 "aws:SourceArn",
-                vec![here("events", &format!(":rule/{}", lz.names.alarms_topic))],
+                vec![arn_here(
+                    "events",
+                    &format!(":rule/{}", lz.names.alarms_topic),
+                )],
             ),
     ])
 }
@@ -181,7 +168,7 @@ pub fn chatbot_guardrail(lz: &LandingZone) -> Policy {
             .resources(everything()),
         Statement::allow("AnswerApprovals")
             .actions(&["codepipeline:PutApprovalResult"])
-            .resources(vec![here(
+            .resources(vec![arn_here(
                 "codepipeline",
                 &format!(":{}/*", lz.names.pipeline),
             )]),

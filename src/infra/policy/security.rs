@@ -9,8 +9,11 @@
 //! assigned to AWS Config" (the aggregator's role); AWS Chatbot
 //! Administrator Guide, "Channel guardrail policies".
 
-use super::blocks::{everything, key_administration_by_this_account, service_trust};
-use super::{Expr, Part, Policy, Statement};
+use super::blocks::{
+    arn_here, event_bridge_uses_the_key, everything, key_administration_by_this_account,
+    service_trust,
+};
+use super::{Expr, Policy, Statement};
 use crate::model::LandingZone;
 
 /// The key the findings topic is encrypted with: EventBridge in this
@@ -18,30 +21,16 @@ use crate::model::LandingZone;
 pub fn findings_key() -> Policy {
     Policy::new(vec![
         key_administration_by_this_account(),
-        Statement::allow("EventBridgePublishesFindings")
-            .service("events.amazonaws.com")
-            .actions(&["kms:Decrypt", "kms:GenerateDataKey*"])
-            .resources(everything())
-            .when(
-                "StringEquals",
-                "aws:SourceAccount",
-                vec![Expr::this_account()],
-            ),
+        event_bridge_uses_the_key("EventBridgePublishesFindings"),
     ])
 }
 
 /// Only the high-severity findings rule publishes to the topic.
 pub fn findings_topic(lz: &LandingZone) -> Policy {
-    let rule = Expr::arn(Expr(vec![
-        Part::Text("events:".into()),
-        Part::Region,
-        Part::Text(":".into()),
-        Part::ThisAccount,
-        Part::Text(format!(
-            ":rule/{}-high-severity-findings",
-            lz.organization.name
-        )),
-    ]));
+    let rule = arn_here(
+        "events",
+        &format!(":rule/{}-high-severity-findings", lz.organization.name),
+    );
     Policy::new(vec![
         Statement::allow("OnlyTheFindingsRulePublishes")
             .service("events.amazonaws.com")
