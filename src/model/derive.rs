@@ -157,20 +157,7 @@ pub(super) fn alarms(names: &Names, compute: Compute) -> Vec<Alarm> {
 }
 
 pub(super) fn purpose(roles: &[Role]) -> String {
-    let parts: Vec<&str> = roles
-        .iter()
-        .map(|r| match r {
-            Role::LogArchive => "keeps the organization's audit logs (trail, AWS Config, GuardDuty findings, CloudWatch Logs) in one central, encrypted bucket, where only OrganizationAccountAccessRole can delete them",
-            Role::Security => {
-                "is the organization's administrator for the security services that are switched on (see Security and compliance)"
-            }
-            Role::Tooling => "runs the delivery pipeline and the daily drift check; no application runs here",
-            Role::Artifact => {
-                "stores build artifacts and container images, encrypted with its own KMS keys"
-            }
-            Role::Workload => "runs the application, deployed only by the pipeline",
-        })
-        .collect();
+    let parts: Vec<&str> = roles.iter().map(|r| r.purpose()).collect();
     let mut text = parts.join("; it also ");
     if let Some(first) = text.get(0..1) {
         text = first.to_uppercase() + &text[1..];

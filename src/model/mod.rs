@@ -9,9 +9,11 @@ pub mod cidr;
 mod derive;
 pub mod ident;
 pub mod regions;
+mod role;
 mod strategy;
 mod validate;
 
+pub use role::{Holders, Role};
 pub use strategy::Strategy;
 
 pub use validate::{SCP_KINDS, build, limits};
@@ -98,36 +100,6 @@ pub struct OrganizationalUnit {
     pub depth: usize,
     /// Names of the accounts placed directly in this OU, in file order.
     pub accounts: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    LogArchive,
-    Security,
-    Tooling,
-    Artifact,
-    Workload,
-}
-
-impl Role {
-    pub const NAMES: &'static [&'static str] =
-        &["log-archive", "security", "tooling", "artifact", "workload"];
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "log-archive" => Role::LogArchive,
-            "security" => Role::Security,
-            "tooling" => Role::Tooling,
-            "artifact" => Role::Artifact,
-            "workload" => Role::Workload,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        Role::NAMES[self as usize]
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -264,59 +264,52 @@ impl Validator {
                 .map(|a| a.name.clone())
                 .collect()
         };
-        let exactly_one = |v: &mut Self, role: Role| -> Option<String> {
+        // Each role's count, as `Role::holders` says it must be.
+        let mut held: BTreeMap<Role, Vec<String>> = BTreeMap::new();
+        let mut complete = true;
+        for role in Role::ALL {
             let names = holding(role);
-            match names.len() {
-                1 => names.into_iter().next(),
-                0 => {
-                    v.problem(
-                        "accounts",
-                        format!(
-                            "expected exactly one account with the `{}` role, found none",
-                            role.name()
-                        ),
-                    );
-                    None
-                }
-                _ => {
-                    v.problem(
-                        "accounts",
-                        format!(
-                            "expected exactly one account with the `{}` role, found {} ({})",
-                            role.name(),
-                            names.len(),
-                            names.join(", ")
-                        ),
-                    );
-                    None
-                }
+            let name = role.name();
+            let problem = match (role.holders(), names.len()) {
+                (Holders::ExactlyOne, 0) => Some(format!(
+                    "expected exactly one account with the `{name}` role, found none"
+                )),
+                (Holders::ExactlyOne | Holders::AtMostOne, n) if n > 1 => Some(format!(
+                    "expected {} one account with the `{name}` role, found {n} ({})",
+                    if role.holders() == Holders::ExactlyOne {
+                        "exactly"
+                    } else {
+                        "at most"
+                    },
+                    names.join(", ")
+                )),
+                (Holders::AtLeastOne, 0) => Some(format!(
+                    "expected at least one account with the `{name}` role, found none"
+                )),
+                _ => None,
+            };
+            if let Some(p) = problem {
+                self.problem("accounts", p);
+                // A second security account is reported, but the first
+                // still takes the role, so later rules can run.
+                complete &= role.holders() == Holders::AtMostOne;
             }
-        };
-        let tooling = exactly_one(self, Role::Tooling);
-        let artifact = exactly_one(self, Role::Artifact);
-        let log_archive = exactly_one(self, Role::LogArchive);
-        let security = holding(Role::Security);
-        if security.len() > 1 {
-            self.problem(
-                "accounts",
-                format!(
-                    "expected at most one account with the `security` role, found {} ({})",
-                    security.len(),
-                    security.join(", ")
-                ),
-            );
+            held.insert(role, names);
         }
-        let workloads = holding(Role::Workload);
-        if workloads.is_empty() {
-            self.problem(
-                "accounts",
-                "expected at least one account with the `workload` role, found none",
-            );
-        }
-        let security = security.into_iter().next();
-        if workloads.is_empty() {
+        if !complete {
             return None;
         }
+        let mut one = |role: Role| {
+            held.get_mut(&role)
+                .and_then(|n| (!n.is_empty()).then(|| n.remove(0)))
+        };
+        let (tooling, artifact, log_archive, security) = (
+            one(Role::Tooling),
+            one(Role::Artifact),
+            one(Role::LogArchive),
+            one(Role::Security),
+        );
+        let workloads = held.remove(&Role::Workload).unwrap_or_default();
         Some(RoleHolders {
             tooling: tooling?,
             artifact: artifact?,
