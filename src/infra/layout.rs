@@ -33,6 +33,14 @@ impl AccountIds {
     }
 }
 
+/// The template parameter that carries the named account's ID; empty for
+/// a name the zone does not have (validation makes that impossible).
+pub fn id_parameter_of(lz: &LandingZone, name: &str) -> String {
+    lz.account(name)
+        .map(|a| AccountIds::of(a).id_parameter)
+        .unwrap_or_default()
+}
+
 /// Every account's identifiers, in `lz.accounts` order.
 pub fn account_ids(lz: &LandingZone) -> Vec<AccountIds> {
     lz.accounts.iter().map(AccountIds::of).collect()

@@ -427,10 +427,15 @@ pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
 
 impl LandingZone {
     pub fn account(&self, name: &str) -> Option<&Account> {
+        self.position(name).map(|i| &self.accounts[i])
+    }
+
+    /// The named account's place in `accounts`.
+    pub fn position(&self, name: &str) -> Option<usize> {
         match self.account_index.get(name) {
-            Some(&i) => self.accounts.get(i).filter(|a| a.name == name),
+            Some(&i) => Some(i).filter(|&i| self.accounts.get(i).is_some_and(|a| a.name == name)),
             // A zone built without the index (tests may build one by hand).
-            None => self.accounts.iter().find(|a| a.name == name),
+            None => self.accounts.iter().position(|a| a.name == name),
         }
     }
 

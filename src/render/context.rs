@@ -108,13 +108,7 @@ impl<'a> ZoneView<'a> {
             .zip(&units.account_ids)
             .map(|(account, ids)| AccountView { account, ids })
             .collect();
-        let ids_of = |name: &str| {
-            lz.account_index
-                .get(name)
-                .copied()
-                .or_else(|| lz.accounts.iter().position(|a| a.name == name))
-                .and_then(|i| units.account_ids.get(i))
-        };
+        let ids_of = |name: &str| lz.position(name).and_then(|i| units.account_ids.get(i));
         let p: &'a Pipeline = &lz.pipeline;
         let stages = p
             .stages
@@ -181,14 +175,9 @@ impl<'a> ZoneView<'a> {
 
     /// The named account with its identifiers.
     pub fn account(&self, name: &str) -> Option<AccountView<'a>> {
-        let i = match self.zone.account_index.get(name) {
-            Some(&i) => i,
-            None => self.zone.accounts.iter().position(|a| a.name == name)?,
-        };
-        self.accounts
-            .get(i)
-            .copied()
-            .filter(|v| v.account.name == name)
+        self.zone
+            .position(name)
+            .and_then(|i| self.accounts.get(i).copied())
     }
 }
 

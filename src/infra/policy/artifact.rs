@@ -15,7 +15,7 @@ use super::blocks::{
     deny_insecure_transport, everything, key_administration_by_this_account, server_access_logs,
 };
 use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::AccountIds;
+use crate::infra::layout::{self, AccountIds};
 use crate::model::{Account, Compute, LandingZone};
 
 /// How the Terraform side names the accounts and the organization: the
@@ -46,13 +46,10 @@ struct Refs<'a> {
 
 impl Refs<'_> {
     fn tooling(&self) -> Expr {
-        let ids = self
-            .lz
-            .account(&self.lz.holders.tooling)
-            .map(AccountIds::of)
-            .map(|i| i.id_parameter)
-            .unwrap_or_default();
-        Expr::named(ids, "local.tooling")
+        Expr::named(
+            layout::id_parameter_of(self.lz, &self.lz.holders.tooling),
+            "local.tooling",
+        )
     }
 
     fn workload(&self, account: &Account) -> Expr {

@@ -12,15 +12,14 @@
 
 use super::blocks::{everything, service_trust};
 use super::{Expr, Policy, Statement};
-use crate::infra::layout::AccountIds;
+use crate::infra::layout;
 use crate::model::LandingZone;
 
 fn tooling(lz: &LandingZone) -> Expr {
-    let parameter = lz
-        .account(&lz.holders.tooling)
-        .map(|a| AccountIds::of(a).id_parameter)
-        .unwrap_or_default();
-    Expr::named(parameter, "local.tooling")
+    Expr::named(
+        layout::id_parameter_of(lz, &lz.holders.tooling),
+        "local.tooling",
+    )
 }
 
 fn log_bucket() -> Expr {
