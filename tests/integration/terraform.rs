@@ -528,18 +528,7 @@ fn parity_pairs(files: &[RenderedFile]) -> Vec<(String, Vec<String>)> {
     // (infra::policy::log_archive): parity holds by construction there.
     let mut pairs = Vec::new();
     // The artifact account's policies are typed too (infra::policy::artifact).
-    for f in files.iter().filter(|f| {
-        f.path.starts_with("cloudformation/workloads/") && f.path.ends_with("/roles.yaml")
-    }) {
-        let account = f
-            .path
-            .trim_start_matches("cloudformation/workloads/")
-            .trim_end_matches("/roles.yaml");
-        pairs.push((
-            f.path.clone(),
-            vec![format!("terraform/workloads/{account}/roles.tf")],
-        ));
-    }
+    // The workload accounts' roles are typed (infra::policy::workload).
     // The application's targets, where the compute's module is built.
     for f in files.iter().filter(|f| {
         f.path.starts_with("cloudformation/workloads/")
@@ -610,16 +599,19 @@ fn policy_statements_are_the_same_in_both_flavours() {
     }
 
     // The comparison sees a changed action, resource, principal or condition
-    // (on a pair still written by hand in each flavour: a workload
-    // account's roles).
+    // (on a pair still written by hand in each flavour: the tooling
+    // account's pipeline).
     let files = both_flavours("examples/multi-region.yaml");
-    let original = text(&files, "terraform/workloads/dev/roles.tf");
-    let cfn_side = cfn_statements(&text(&files, "cloudformation/workloads/dev/roles.yaml"));
+    let original = text(&files, "terraform/tooling/main.tf");
+    let cfn_side = cfn_statements(&text(&files, "cloudformation/tooling/pipeline.yaml"));
     assert_eq!(cfn_side, tf_statements(&original));
     for (from, to) in [
         ("\"sts:AssumeRole\"", "\"sts:TagSession\""),
         (":role/", ":role/x"),
-        ("\"ecs-tasks.amazonaws.com\"", "\"ecs.amazonaws.com\""),
+        (
+            "\"codebuild.amazonaws.com\"",
+            "\"codepipeline.amazonaws.com\"",
+        ),
         ("\"aws:SourceAccount\"", "\"aws:SourceOrgID\""),
     ] {
         assert!(original.contains(from), "{from}");

@@ -16,6 +16,7 @@ pub mod governance;
 pub mod log_archive;
 pub mod log_destination;
 pub mod security;
+pub mod workload;
 
 use crate::model::LandingZone;
 use serde::Serialize;
@@ -90,6 +91,22 @@ policies! {
     drift_function = governance::drift_function;
     chatbot_guardrail = governance::chatbot_guardrail;
     chatbot_trust = |_| governance::chatbot_trust();
+    /// Every workload account's roles (the same in each): the deployment
+    /// role, CloudFormation's, CodeDeploy's, and the application's own for
+    /// its compute; a policy another compute needs is empty.
+    workload_deployment_trust = workload::deployment_trust;
+    workload_deploy = workload::deploy;
+    workload_cloudformation_trust = |_| workload::cloudformation_trust();
+    workload_application_stack = workload::application_stack;
+    workload_codedeploy_trust = |_| workload::codedeploy_trust();
+    workload_codedeploy = workload::codedeploy;
+    task_trust = workload::task_trust;
+    start_tasks = workload::start_tasks;
+    instance_trust = workload::instance_trust;
+    fetch_releases = workload::fetch_releases;
+    function_trust = workload::function_trust;
+    function_run = workload::run;
+    check_the_new_version = workload::check_the_new_version;
 }
 
 /// One piece of a value: text, or a reference each flavour spells its way.
