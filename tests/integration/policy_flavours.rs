@@ -4,8 +4,11 @@
 //! ones are, and a planted `*`-on-`*` statement is refused in either.
 
 use crate::support::rendered;
+use lzgen::infra::policy::Policies;
 use lzgen::render::RenderedFile;
 use lzgen::verify::{policy_documents, policy_invariants};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 fn both(source: &str) -> Vec<RenderedFile> {
     rendered(
@@ -186,5 +189,87 @@ fn verification_runs_the_invariants_on_terraform_files() {
         defects[0]
             .message
             .contains("every action on every resource")
+    );
+}
+
+/// Where the blueprints place each typed policy: `{{indent policies.NAME.cfn
+/// N}}` (or `.cfn_json`, `.cfn_bus`) in the CloudFormation flavour,
+/// `policies.NAME.tf` in the Terraform one.
+fn placements() -> (BTreeSet<String>, BTreeSet<String>) {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("blueprints") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "hbs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints"),
+        &mut files,
+    );
+    let (mut cfn, mut tf) = (BTreeSet::new(), BTreeSet::new());
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("utf-8");
+        for (at, _) in text.match_indices("policies.") {
+            let rest = &text[at + "policies.".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let flavour: String = rest[name.len()..]
+                .chars()
+                .skip(1)
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            match flavour.as_str() {
+                "cfn" | "cfn_json" | "cfn_bus" => cfn.insert(name),
+                "tf" => tf.insert(name),
+                _ => continue,
+            };
+        }
+    }
+    (cfn, tf)
+}
+
+/// Parity holds by construction, provided each policy is placed in both
+/// flavours (or in its one flavour only) and no placement names a policy
+/// that does not exist: what the retired statement-by-statement parity
+/// test would still catch.
+#[test]
+fn every_typed_policy_is_placed_in_each_flavour_it_belongs_to() {
+    let (cfn, tf) = placements();
+    let mut known = BTreeSet::new();
+    for preset in lzgen::config::PRESETS {
+        let answers: lzgen::config::Answers = serde_yaml::from_str(preset.yaml).expect("preset");
+        let (zone, _) = lzgen::model::build(&answers).expect("valid");
+        for (name, policy) in Policies::derive(&zone).all() {
+            known.insert(name.to_string());
+            assert_eq!(
+                cfn.contains(name),
+                !policy.terraform_only,
+                "{name}: placed in CloudFormation?"
+            );
+            assert_eq!(
+                tf.contains(name),
+                !policy.cloudformation_only,
+                "{name}: placed in Terraform?"
+            );
+        }
+    }
+    for name in cfn.union(&tf) {
+        assert!(
+            known.contains(name),
+            "a blueprint places policies.{name}, which does not exist"
+        );
+    }
+    assert!(
+        cfn.len() > 40 && tf.len() > 40,
+        "{} / {}",
+        cfn.len(),
+        tf.len()
     );
 }

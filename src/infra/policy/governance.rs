@@ -29,12 +29,14 @@ fn event_bridge_publishes_alarm_notices() -> Statement {
     event_bridge_uses_the_key("EventBridgePublishesAlarmNotices")
 }
 
-/// The key of the alarm notices (Terraform's `notices` key).
+/// The key of the alarm notices (Terraform's `notices` key; CloudFormation
+/// has the drift key instead).
 pub fn notices_key() -> Policy {
     Policy::new(vec![
         key_administration_by_this_account(),
         event_bridge_publishes_alarm_notices(),
     ])
+    .only_terraform()
 }
 
 /// The same key in CloudFormation, which also encrypts the drift
@@ -180,4 +182,30 @@ pub fn chatbot_trust() -> Policy {
         "AwsChatbotForThisAccount",
         "chatbot.amazonaws.com",
     )])
+}
+
+/// Every account of the organization may put events on the tooling
+/// account's default bus: the workload accounts forward their deployment
+/// alarms there (EventBridge User Guide, "Permissions for Amazon
+/// EventBridge event buses": a bus policy may name the organization with
+/// `aws:PrincipalOrgID`). The Sid is the bus policy's statement ID, which
+/// also allows `-`.
+pub fn event_bus(lz: &LandingZone) -> Policy {
+    Policy::new(vec![
+        Statement::allow(&format!(
+            "{}-alarms-from-the-organization",
+            lz.organization.name
+        ))
+        .anyone()
+        .actions(&["events:PutEvents"])
+        .resources(vec![arn_here("events", ":event-bus/default")])
+        .when(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            vec![Expr::named(
+                "OrganizationId",
+                "data.aws_organizations_organization.this.id",
+            )],
+        ),
+    ])
 }

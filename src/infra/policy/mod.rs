@@ -12,10 +12,13 @@
 pub mod artifact;
 pub mod baseline;
 pub mod blocks;
+pub mod foundation;
 pub mod governance;
 pub mod log_archive;
 pub mod log_destination;
 pub mod security;
+pub mod targets;
+pub mod tooling;
 pub mod workload;
 
 use crate::model::LandingZone;
@@ -91,6 +94,29 @@ policies! {
     drift_function = governance::drift_function;
     chatbot_guardrail = governance::chatbot_guardrail;
     chatbot_trust = |_| governance::chatbot_trust();
+    /// The tooling account's default event bus (one statement: its
+    /// CloudFormation resource takes a single statement).
+    event_bus = governance::event_bus;
+    /// The Terraform state (Terraform only) and an adopted account's
+    /// administration role (CloudFormation only).
+    state_key = |_| foundation::state_key();
+    state_bucket = |_| foundation::state_bucket();
+    adopted_account_access_trust = |_| foundation::adopted_account_access_trust();
+    /// The tooling account's pipeline: the notifications key and topic, the
+    /// pipeline's, build project's and (Lambda) deployer project's roles.
+    pipeline_notifications_key = tooling::notifications_key;
+    pipeline_notifications_topic = |_| tooling::notifications_topic();
+    pipeline_trust = |_| tooling::pipeline_trust();
+    pipeline = tooling::pipeline;
+    build_trust = |_| tooling::build_trust();
+    build = tooling::build;
+    deployer = tooling::deployer;
+    /// Every workload target: the VPC's flow-log role and the alarm
+    /// forwarding role.
+    flow_logs_trust = |_| targets::flow_logs_trust();
+    flow_logs = |_| targets::flow_logs();
+    alarm_forwarding_trust = |_| targets::alarm_forwarding_trust();
+    alarm_forwarding = targets::alarm_forwarding;
     /// Every workload account's roles (the same in each): the deployment
     /// role, CloudFormation's, CodeDeploy's, and the application's own for
     /// its compute; a policy another compute needs is empty.
@@ -133,6 +159,16 @@ pub enum Part {
         cfn: String,
         tf_map: String,
         key: String,
+    },
+    /// A value CloudFormation chooses by a condition (`!If [condition,
+    /// then, otherwise]`, each a parameter or a resource attribute) and
+    /// Terraform names once. Only as a whole value: `!If` cannot stand
+    /// inside `!Sub`.
+    CfnIf {
+        condition: String,
+        then: String,
+        otherwise: String,
+        tf: String,
     },
 }
 
@@ -345,6 +381,9 @@ pub struct Policy {
     /// Written into CloudFormation only: what serves CloudFormation drift
     /// detection, which the Terraform flavour does with `terraform plan`.
     pub cloudformation_only: bool,
+    /// Written into Terraform only: what exists before any stack does (the
+    /// Terraform state's key and bucket).
+    pub terraform_only: bool,
     pub statements: Vec<Statement>,
 }
 
@@ -353,6 +392,7 @@ impl Policy {
         Policy {
             trust: false,
             cloudformation_only: false,
+            terraform_only: false,
             statements,
         }
     }
@@ -363,11 +403,18 @@ impl Policy {
         self
     }
 
+    /// This policy, for the Terraform flavour only.
+    pub fn only_terraform(mut self) -> Policy {
+        self.terraform_only = true;
+        self
+    }
+
     /// A role's trust policy: who may assume it.
     pub fn trust(statements: Vec<Statement>) -> Policy {
         Policy {
             trust: true,
             cloudformation_only: false,
+            terraform_only: false,
             statements,
         }
     }
