@@ -13,7 +13,7 @@ mod role;
 mod strategy;
 mod validate;
 
-pub use role::{Holders, Role};
+pub use role::{Holders, Role, RoleHolders};
 pub use strategy::Strategy;
 
 pub use validate::{SCP_KINDS, build, limits};
@@ -134,15 +134,6 @@ pub struct Vpc {
     pub private_subnets: Vec<String>,
 }
 
-/// Which account holds each central role.
-#[derive(Debug, Clone, Serialize)]
-pub struct RoleHolders {
-    pub tooling: String,
-    pub artifact: String,
-    pub log_archive: String,
-    pub security: Option<String>,
-    pub workloads: Vec<String>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -422,7 +413,7 @@ fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<
 
 /// The account that holds the `security` role, if one does.
 pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
-    lz.holders.security.as_deref().and_then(|n| lz.account(n))
+    lz.holders.security().as_deref().and_then(|n| lz.account(n))
 }
 
 impl LandingZone {

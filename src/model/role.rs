@@ -2,7 +2,9 @@
 //! accounts may hold it, and what an account holding it is for (the line
 //! the generated README gives each account).
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -72,6 +74,67 @@ impl Role {
             }
             Role::Workload => "runs the application, deployed only by the pipeline",
         }
+    }
+}
+
+/// Which accounts hold each role, in `lzgen.yaml` order. Validation
+/// (`Role::holders`) makes sure each role has as many as it must, so the
+/// accessors of the central roles always find one.
+#[derive(Debug, Clone, Default)]
+pub struct RoleHolders(BTreeMap<Role, Vec<String>>);
+
+impl RoleHolders {
+    pub fn new(held: BTreeMap<Role, Vec<String>>) -> RoleHolders {
+        RoleHolders(held)
+    }
+
+    /// Every account holding `role`.
+    pub fn of(&self, role: Role) -> &[String] {
+        self.0.get(&role).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The account holding a central role, if one does.
+    pub fn one(&self, role: Role) -> Option<&str> {
+        self.of(role).first().map(String::as_str)
+    }
+
+    pub fn tooling(&self) -> &str {
+        self.one(Role::Tooling).unwrap_or_default()
+    }
+
+    pub fn artifact(&self) -> &str {
+        self.one(Role::Artifact).unwrap_or_default()
+    }
+
+    pub fn log_archive(&self) -> &str {
+        self.one(Role::LogArchive).unwrap_or_default()
+    }
+
+    /// The security account, when the organization has one.
+    pub fn security(&self) -> Option<&str> {
+        self.one(Role::Security)
+    }
+
+    pub fn workloads(&self) -> &[String] {
+        self.of(Role::Workload)
+    }
+}
+
+/// For the blueprints: `lz.holders.log_archive()` is the account's name (or
+/// null), `lz.holders.workload` the list, as each role's count says.
+impl Serialize for RoleHolders {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Role::ALL.len()))?;
+        for role in Role::ALL {
+            let key = role.name().replace('-', "_");
+            match role.holders() {
+                Holders::AtLeastOne => map.serialize_entry(&key, self.of(role))?,
+                Holders::ExactlyOne | Holders::AtMostOne => {
+                    map.serialize_entry(&key, &self.one(role))?
+                }
+            }
+        }
+        map.end()
     }
 }
 

@@ -67,7 +67,7 @@ pub fn logs_to_firehose_trust(lz: &LandingZone) -> Policy {
     sources.extend(
         lz.accounts
             .iter()
-            .filter(|a| a.workload || a.name == lz.holders.tooling)
+            .filter(|a| a.workload || a.name == lz.holders.tooling())
             .map(|a| {
                 let account = Expr(vec![Part::Indexed {
                     cfn: AccountIds::of(a).id_parameter,

@@ -299,24 +299,7 @@ impl Validator {
         if !complete {
             return None;
         }
-        let mut one = |role: Role| {
-            held.get_mut(&role)
-                .and_then(|n| (!n.is_empty()).then(|| n.remove(0)))
-        };
-        let (tooling, artifact, log_archive, security) = (
-            one(Role::Tooling),
-            one(Role::Artifact),
-            one(Role::LogArchive),
-            one(Role::Security),
-        );
-        let workloads = held.remove(&Role::Workload).unwrap_or_default();
-        Some(RoleHolders {
-            tooling: tooling?,
-            artifact: artifact?,
-            log_archive: log_archive?,
-            security,
-            workloads,
-        })
+        Some(RoleHolders::new(held))
     }
 
     /// Gives each workload account a VPC block in every region: its own `cidr`

@@ -75,7 +75,7 @@ fn every_preset_is_valid() {
 fn presets_have_the_promised_shapes() {
     let (lab, lab_warnings) = zone(&preset("lab"));
     assert_eq!(lab.accounts.len(), 3);
-    assert_eq!(lab.holders.tooling, "shared");
+    assert_eq!(lab.holders.tooling(), "shared");
     assert!(lab_warnings.iter().any(|w| w.key == "accounts[0].roles"));
     let (std, _) = zone(&standard());
     assert_eq!(std.accounts.len(), 6);
