@@ -107,7 +107,7 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         "log-archive",
         "log-archive",
         "log-archive",
-        &lz.holders.log_archive(),
+        lz.holders.log_archive(),
         &org.home_region,
         "the central log bucket and its key",
     );
@@ -153,7 +153,7 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         "artifact",
         "artifact",
         "artifact",
-        &lz.holders.artifact(),
+        lz.holders.artifact(),
         &org.home_region,
         "the artifact buckets and keys, one per region, and the image repository",
     );
@@ -161,7 +161,7 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         "tooling",
         "tooling",
         "tooling",
-        &lz.holders.tooling(),
+        lz.holders.tooling(),
         &org.home_region,
         "the pipeline, its build, and the notifications about failures, approvals and alarms",
     );

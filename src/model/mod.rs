@@ -134,7 +134,6 @@ pub struct Vpc {
     pub private_subnets: Vec<String>,
 }
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceProvider {
@@ -413,7 +412,7 @@ fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<
 
 /// The account that holds the `security` role, if one does.
 pub(crate) fn security_holder(lz: &LandingZone) -> Option<&Account> {
-    lz.holders.security().as_deref().and_then(|n| lz.account(n))
+    lz.holders.security().and_then(|n| lz.account(n))
 }
 
 impl LandingZone {

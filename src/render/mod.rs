@@ -211,12 +211,12 @@ impl Blueprints {
             lzgen_version: env!("CARGO_PKG_VERSION"),
             policies: &policies,
             lz: &view,
-            tooling: pick(&lz.holders.tooling())?,
-            artifact: pick(&lz.holders.artifact())?,
-            log_archive: pick(&lz.holders.log_archive())?,
-            security: match lz.holders.security().as_deref() {
+            tooling: pick(lz.holders.tooling())?,
+            artifact: pick(lz.holders.artifact())?,
+            log_archive: pick(lz.holders.log_archive())?,
+            security: match lz.holders.security() {
                 Some(name) => pick(name)?,
-                None => pick(&lz.holders.log_archive())?,
+                None => pick(lz.holders.log_archive())?,
             },
             workloads: view
                 .accounts

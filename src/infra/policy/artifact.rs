@@ -47,7 +47,7 @@ struct Refs<'a> {
 impl Refs<'_> {
     fn tooling(&self) -> Expr {
         Expr::named(
-            layout::id_parameter_of(self.lz, &self.lz.holders.tooling()),
+            layout::id_parameter_of(self.lz, self.lz.holders.tooling()),
             "local.tooling",
         )
     }

@@ -17,7 +17,7 @@ use crate::model::LandingZone;
 
 fn tooling(lz: &LandingZone) -> Expr {
     Expr::named(
-        layout::id_parameter_of(lz, &lz.holders.tooling()),
+        layout::id_parameter_of(lz, lz.holders.tooling()),
         "local.tooling",
     )
 }

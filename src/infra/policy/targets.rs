@@ -56,7 +56,7 @@ pub fn alarm_forwarding(lz: &LandingZone) -> Policy {
             .resources(vec![Expr::arn(
                 Expr::text(format!("events:{}:", lz.organization.home_region))
                     .and(Expr::named(
-                        layout::id_parameter_of(lz, &lz.holders.tooling()),
+                        layout::id_parameter_of(lz, lz.holders.tooling()),
                         "var.tooling_account_id",
                     ))
                     .then(":event-bus/default"),

@@ -27,7 +27,7 @@ fn is_lambda(lz: &LandingZone) -> bool {
 
 fn artifact_account(lz: &LandingZone) -> Expr {
     Expr::named(
-        layout::id_parameter_of(lz, &lz.holders.artifact()),
+        layout::id_parameter_of(lz, lz.holders.artifact()),
         "local.artifact",
     )
 }

@@ -80,7 +80,7 @@ fn account_param(a: &Account) -> Parameter {
 impl<'a> Derivation<'a> {
     fn new(lz: &'a LandingZone) -> Option<Derivation<'a>> {
         let org = &lz.organization;
-        let log_archive = lz.account(&lz.holders.log_archive())?;
+        let log_archive = lz.account(lz.holders.log_archive())?;
         let security = crate::model::security_holder(lz).unwrap_or(log_archive);
         Some(Derivation {
             lz,
@@ -104,8 +104,8 @@ impl<'a> Derivation<'a> {
                 })
                 .collect(),
             log_archive,
-            artifact: lz.account(&lz.holders.artifact())?,
-            tooling: lz.account(&lz.holders.tooling())?,
+            artifact: lz.account(lz.holders.artifact())?,
+            tooling: lz.account(lz.holders.tooling())?,
             security,
             stacks: Vec::new(),
         })

@@ -50,14 +50,14 @@ pub(in crate::infra::policy) fn here_in_any_region(service: &str, rest: &str) ->
 
 fn tooling(lz: &LandingZone) -> Expr {
     Expr::named(
-        layout::id_parameter_of(lz, &lz.holders.tooling()),
+        layout::id_parameter_of(lz, lz.holders.tooling()),
         "local.tooling",
     )
 }
 
 fn artifact_account(lz: &LandingZone) -> Expr {
     Expr::named(
-        layout::id_parameter_of(lz, &lz.holders.artifact()),
+        layout::id_parameter_of(lz, lz.holders.artifact()),
         "local.artifact",
     )
 }
