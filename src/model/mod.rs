@@ -197,6 +197,10 @@ pub struct Build {
 pub struct Deploy {
     pub compute: Compute,
     pub strategy: Strategy,
+    /// `Strategy::updates_in_place`, for the blueprints.
+    pub in_place: bool,
+    /// `Strategy::replaces_the_fleet`, for the blueprints.
+    pub replaces_fleet: bool,
     pub traffic_percent: Option<u32>,
     pub interval_minutes: Option<u32>,
     pub container_port: Option<u32>,

@@ -76,6 +76,21 @@ impl Strategy {
         matches!(self, Strategy::Canary | Strategy::Linear)
     }
 
+    /// Whether a release updates the running instances themselves (and a
+    /// rollback deploys the last good release again), rather than starting
+    /// the new version beside the old one. The README's rollback paragraph
+    /// follows it.
+    pub fn updates_in_place(self) -> bool {
+        matches!(self, Strategy::InPlace)
+    }
+
+    /// Whether each EC2 release copies the Auto Scaling group and retires the
+    /// old one: CodeDeploy then owns the fleet, which the workload roles, the
+    /// README and the teardown script must allow for.
+    pub fn replaces_the_fleet(self, compute: Compute) -> bool {
+        compute == Compute::Ec2 && self == Strategy::BlueGreen
+    }
+
     /// How long the traffic shift takes, in minutes.
     pub fn shift_minutes(self, percent: u32, minutes: u32) -> u32 {
         match self {
@@ -175,6 +190,20 @@ mod tests {
             assert!(s.summary().starts_with(&format!("{}: ", s.name())));
         }
         assert_eq!(Strategy::parse("rolling"), None);
+    }
+
+    #[test]
+    fn only_ec2_blue_green_replaces_the_fleet_and_only_in_place_updates_it() {
+        for s in Strategy::ALL {
+            for c in [Compute::Ecs, Compute::Lambda, Compute::Ec2] {
+                assert_eq!(
+                    s.replaces_the_fleet(c),
+                    (c, s) == (Compute::Ec2, Strategy::BlueGreen),
+                    "{s:?} on {c:?}"
+                );
+            }
+            assert_eq!(s.updates_in_place(), s == Strategy::InPlace, "{s:?}");
+        }
     }
 
     #[test]

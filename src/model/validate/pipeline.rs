@@ -327,9 +327,12 @@ impl Validator {
             );
         }
         let compute = compute?;
+        let strategy = strategy?;
         Some(Deploy {
             compute,
-            strategy: strategy?,
+            strategy,
+            in_place: strategy.updates_in_place(),
+            replaces_fleet: strategy.replaces_the_fleet(compute),
             traffic_percent: d.traffic_percent,
             interval_minutes: d.interval_minutes,
             container_port: if compute == Compute::Lambda {

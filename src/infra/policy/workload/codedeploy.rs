@@ -15,7 +15,7 @@ use super::{
 };
 use crate::infra::policy::blocks::{everything, service_trust};
 use crate::infra::policy::{Expr, Policy, Statement};
-use crate::model::{Compute, LandingZone, Strategy};
+use crate::model::{Compute, LandingZone};
 
 pub fn codedeploy_trust() -> Policy {
     Policy::trust(vec![service_trust(
@@ -163,7 +163,7 @@ fn ec2(lz: &LandingZone) -> Vec<Statement> {
                 "targetgroup/*",
             )]),
     ];
-    if lz.pipeline.deploy.strategy == Strategy::BlueGreen {
+    if lz.pipeline.deploy.replaces_fleet {
         statements.push(
             Statement::allow("LaunchTheGreenFleet")
                 .note(
