@@ -145,6 +145,18 @@ const SAFE: &[(&str, &str)] = &[
     ("purpose", "a sentence lzgen writes from roles"),
     ("strategy_sentence", "a sentence lzgen writes"),
     ("target_group", "a logical ID lzgen chooses"),
+    (
+        "label",
+        "a Terraform resource name, a literal in the blueprints' bucket-protection calls",
+    ),
+    (
+        "access_logs",
+        "a logical ID or resource reference, a literal in the blueprints' bucket-protection calls",
+    ),
+    (
+        "log_prefix",
+        "a fixed prefix, a literal in the blueprints' bucket-protection calls",
+    ),
     ("taskdef", "a file name lzgen chooses"),
     ("from", "a logical ID lzgen derives"),
     ("to", "a logical ID lzgen derives"),
@@ -377,5 +389,51 @@ fn the_insertion_check_refuses_raw_free_text() {
         found
             .iter()
             .any(|i| i.expr == "mystery" && !SAFE.iter().any(|(p, _)| *p == "mystery"))
+    );
+}
+
+/// The bucket-protection partials insert their parameters raw; that is safe
+/// only while every call passes literals the blueprints choose, never a
+/// value from the answers.
+#[test]
+fn bucket_protection_is_called_with_literals_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
+    let mut stack = vec![root];
+    let mut calls = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("ls") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines().filter(|l| l.contains("-bucket-protection ")) {
+                calls += 1;
+                let args = line
+                    .trim()
+                    .trim_start_matches("{{>")
+                    .trim_end_matches("}}")
+                    .split_whitespace()
+                    .skip(1);
+                for arg in args {
+                    let (_, value) = arg.split_once('=').expect("a hash argument");
+                    assert!(
+                        value.len() >= 2
+                            && value.starts_with('"')
+                            && value.ends_with('"')
+                            && value[1..value.len() - 1]
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "_./".contains(c)),
+                        "{}: `{line}` passes {arg}, not a plain literal",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        calls, 9,
+        "two buckets each in log-archive and artifact, per flavour, and the state bucket"
     );
 }
