@@ -12,7 +12,8 @@
 //! conditioned on the exact role ARNs and on `aws:PrincipalOrgID`.
 
 use super::blocks::{
-    deny_insecure_transport, everything, key_administration_by_this_account, server_access_logs,
+    ECR_PUSH, KEY_USE, deny_insecure_transport, everything, key_administration_by_this_account,
+    server_access_logs,
 };
 use super::{Expr, Part, Policy, Statement};
 use crate::infra::layout::{self, AccountIds};
@@ -114,14 +115,6 @@ impl Refs<'_> {
             .collect()
     }
 }
-
-const KEY_USE: &[&str] = &[
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-    "kms:DescribeKey",
-];
 
 /// The artifact key: administered by this account, used by the pipeline's
 /// roles and by each workload account's deployment roles.
@@ -243,15 +236,7 @@ pub fn repository(lz: &LandingZone) -> Policy {
             ),
         Statement::allow("PushByTheBuild")
             .aws(vec![Expr::account_root(r.tooling())])
-            .actions(&[
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:CompleteLayerUpload",
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:InitiateLayerUpload",
-                "ecr:PutImage",
-                "ecr:UploadLayerPart",
-            ])
+            .actions(ECR_PUSH)
             .when(
                 "ArnEquals",
                 "aws:PrincipalArn",

@@ -102,3 +102,53 @@ pub fn arn_here(service: &str, rest: &str) -> Expr {
         Part::Text(rest.into()),
     ]))
 }
+
+/// CloudWatch Logs in this region encrypts the named log groups with the
+/// key (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs
+/// using AWS KMS": the `kms:EncryptionContext:aws:logs:arn` condition, under
+/// which `kms:DescribeKey` can never be allowed). `test` is `ArnEquals` for
+/// exact groups, `ArnLike` when one may hold a wildcard.
+pub fn logs_encrypt_with_the_key(sid: &str, test: &str, log_groups: Vec<Expr>) -> Statement {
+    Statement::allow(sid)
+        .note(
+            "No kms:DescribeKey here: that call carries no encryption\n\
+             context, so under this condition it could never be allowed.",
+        )
+        .service_expr(Expr(vec![
+            Part::Text("logs.".into()),
+            Part::Region,
+            Part::Text(".amazonaws.com".into()),
+        ]))
+        .actions(&[
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+        ])
+        .resources(everything())
+        .when(test, "kms:EncryptionContext:aws:logs:arn", log_groups)
+}
+
+/// What pushing an image to an ECR repository calls (ECR User Guide,
+/// "Pushing an image": the layer upload, then the manifest), granted on
+/// both sides: the repository's policy and the build role's.
+pub const ECR_PUSH: &[&str] = &[
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+];
+
+/// Using a key for another service's data (KMS Developer Guide, "Allows
+/// key users to use the KMS key"): what a role that reads and writes
+/// encrypted artifacts needs, without administering the key.
+pub const KEY_USE: &[&str] = &[
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+];

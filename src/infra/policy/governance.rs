@@ -13,9 +13,9 @@
 
 use super::blocks::{
     arn_here, event_bridge_uses_the_key, everything, key_administration_by_this_account,
-    service_trust,
+    logs_encrypt_with_the_key, service_trust,
 };
-use super::{Expr, Part, Policy, Statement};
+use super::{Expr, Policy, Statement};
 use crate::infra::layout::AccountIds;
 use crate::model::LandingZone;
 
@@ -44,31 +44,14 @@ pub fn notices_key() -> Policy {
 pub fn drift_key(lz: &LandingZone) -> Policy {
     Policy::new(vec![
         key_administration_by_this_account(),
-        Statement::allow("CloudWatchLogsEncryptsTheFunctionsLogs")
-            .note(
-                "No kms:DescribeKey here: that call carries no encryption\n\
-                 context, so under this condition it could never be allowed.",
-            )
-            .service_expr(Expr(vec![
-                Part::Text("logs.".into()),
-                Part::Region,
-                Part::Text(".amazonaws.com".into()),
-            ]))
-            .actions(&[
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-            ])
-            .resources(everything())
-            .when(
-                "ArnEquals",
-                "kms:EncryptionContext:aws:logs:arn",
-                vec![arn_here(
-                    "logs",
-                    &format!(":log-group:/aws/lambda/{}", lz.names.drift_function),
-                )],
-            ),
+        logs_encrypt_with_the_key(
+            "CloudWatchLogsEncryptsTheFunctionsLogs",
+            "ArnEquals",
+            vec![arn_here(
+                "logs",
+                &format!(":log-group:/aws/lambda/{}", lz.names.drift_function),
+            )],
+        ),
         event_bridge_publishes_alarm_notices(),
     ])
     .only_cloudformation()

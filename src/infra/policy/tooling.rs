@@ -14,8 +14,8 @@
 //! AWS KMS" (the `kms:EncryptionContext:aws:logs:arn` condition).
 
 use super::blocks::{
-    arn_here, event_bridge_uses_the_key, everything, key_administration_by_this_account,
-    service_trust,
+    ECR_PUSH, KEY_USE, arn_here, event_bridge_uses_the_key, everything,
+    key_administration_by_this_account, logs_encrypt_with_the_key, service_trust,
 };
 use super::{Expr, Part, Policy, Statement};
 use crate::infra::layout::{self, AccountIds, artifact_stores};
@@ -84,14 +84,6 @@ fn assume_the_deployment_roles(lz: &LandingZone) -> Statement {
         .resources(deployment_roles(lz))
 }
 
-const KEY_USE: &[&str] = &[
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-    "kms:DescribeKey",
-];
-
 /// Encrypts the build's logs (and the deployer's) and the notifications.
 pub fn notifications_key(lz: &LandingZone) -> Policy {
     let log_group = |name: &str| arn_here("logs", &format!(":log-group:{name}"));
@@ -104,24 +96,7 @@ pub fn notifications_key(lz: &LandingZone) -> Policy {
     }
     Policy::new(vec![
         key_administration_by_this_account(),
-        Statement::allow("CloudWatchLogsEncryptsTheBuildLogs")
-            .note(
-                "No kms:DescribeKey here: that call carries no encryption\n\
-                 context, so under this condition it could never be allowed.",
-            )
-            .service_expr(Expr(vec![
-                Part::Text("logs.".into()),
-                Part::Region,
-                Part::Text(".amazonaws.com".into()),
-            ]))
-            .actions(&[
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-            ])
-            .resources(everything())
-            .when("ArnLike", "kms:EncryptionContext:aws:logs:arn", log_groups),
+        logs_encrypt_with_the_key("CloudWatchLogsEncryptsTheBuildLogs", "ArnLike", log_groups),
         event_bridge_uses_the_key("EventBridgePublishesToTheTopic"),
     ])
 }
@@ -301,15 +276,7 @@ pub fn build(lz: &LandingZone) -> Policy {
             .actions(&["ecr:GetAuthorizationToken"])
             .resources(everything()),
         Statement::allow("PushTheApplicationImage")
-            .actions(&[
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:CompleteLayerUpload",
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:InitiateLayerUpload",
-                "ecr:PutImage",
-                "ecr:UploadLayerPart",
-            ])
+            .actions(ECR_PUSH)
             .resources(vec![Expr::arn(
                 Expr::text(format!("ecr:{}:", lz.organization.home_region))
                     .and(artifact_account(lz))
