@@ -10,57 +10,14 @@
 
 mod declare;
 mod derive;
+mod kinds;
 mod placeholders;
 
 pub use derive::{BASELINE_TEMPLATE, derive};
+pub use kinds::StackKind;
 
 use crate::infra::order::{Thing, Unit};
 use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StackKind {
-    Organization,
-    LogArchive,
-    OrganizationTrail,
-    Artifact,
-    Tooling,
-    WorkloadRoles,
-    WorkloadTarget,
-    /// Every account and region: AWS Config and the drift-reading role.
-    Baseline,
-    /// The log-archive account, per region: where CloudWatch Logs arrive.
-    LogDestination,
-    /// The security account, per region: GuardDuty, Access Analyzer,
-    /// Security Hub, the Config aggregator.
-    Security,
-    /// The tooling account: drift detection and ChatOps.
-    Governance,
-}
-
-impl StackKind {
-    pub const ALL: [StackKind; 11] = [
-        StackKind::Organization,
-        StackKind::LogArchive,
-        StackKind::OrganizationTrail,
-        StackKind::Artifact,
-        StackKind::Tooling,
-        StackKind::WorkloadRoles,
-        StackKind::WorkloadTarget,
-        StackKind::Baseline,
-        StackKind::LogDestination,
-        StackKind::Security,
-        StackKind::Governance,
-    ];
-
-    /// The kind's name in the blueprint manifest: `workload-target`.
-    pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Stack {

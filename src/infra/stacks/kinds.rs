@@ -1,0 +1,402 @@
+//! Each kind of stack, and how a landing zone's stacks of that kind are
+//! derived: one function per kind. A new kind (for a new account role, say)
+//! is a variant here, its place in `StackKind::ALL`, and its function.
+
+use super::Export;
+use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
+use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
+use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StackKind {
+    Organization,
+    LogArchive,
+    OrganizationTrail,
+    Artifact,
+    Tooling,
+    WorkloadRoles,
+    WorkloadTarget,
+    /// Every account and region: AWS Config and the drift-reading role.
+    Baseline,
+    /// The log-archive account, per region: where CloudWatch Logs arrive.
+    LogDestination,
+    /// The security account, per region: GuardDuty, Access Analyzer,
+    /// Security Hub, the Config aggregator.
+    Security,
+    /// The tooling account: drift detection and ChatOps.
+    Governance,
+}
+
+impl StackKind {
+    /// Every kind, in the order their stacks are listed before the deploy
+    /// order is derived (which keeps this order where it can).
+    pub const ALL: [StackKind; 11] = [
+        StackKind::Organization,
+        StackKind::LogArchive,
+        StackKind::OrganizationTrail,
+        StackKind::LogDestination,
+        StackKind::Baseline,
+        StackKind::Security,
+        StackKind::Artifact,
+        StackKind::Tooling,
+        StackKind::Governance,
+        StackKind::WorkloadRoles,
+        StackKind::WorkloadTarget,
+    ];
+
+    /// The kind's name in the blueprint manifest: `workload-target`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+}
+
+impl Derivation<'_> {
+    /// Adds the stacks of `kind` this landing zone has (none when it does
+    /// not use the kind).
+    pub(super) fn derive_kind(&mut self, kind: StackKind) {
+        let logging = &self.lz.logging;
+        match kind {
+            StackKind::Organization => self.organization(),
+            StackKind::LogArchive => self.log_archive(),
+            StackKind::OrganizationTrail if logging.organization_trail => self.organization_trail(),
+            StackKind::LogDestination if logging.cloudwatch_logs_to_s3 => self.log_destinations(),
+            StackKind::Baseline => self.baselines(),
+            StackKind::Security => self.security(),
+            StackKind::Artifact => self.artifacts(),
+            StackKind::Tooling => self.tooling(),
+            StackKind::Governance => self.governance(),
+            // One pass makes each workload account's roles and targets.
+            StackKind::WorkloadRoles => self.workloads(),
+            StackKind::WorkloadTarget
+            | StackKind::OrganizationTrail
+            | StackKind::LogDestination => {}
+        }
+    }
+
+    fn organization(&mut self) {
+        let org = &self.lz.organization;
+        let mut s = self.stack_in(
+            StackKind::Organization,
+            ("organization", "organization"),
+            "organization",
+            None,
+            &org.organizations_region,
+        );
+        s.description = "OUs, accounts and guardrail SCPs".into();
+        s.parameters.push(param(
+            "OrganizationRootId",
+            placeholder("ORGANIZATION_ROOT_ID"),
+        ));
+        self.stacks.push(s);
+    }
+
+    fn log_archive(&mut self) {
+        let mut s = self.stack_in(
+            StackKind::LogArchive,
+            ("log-archive", "log-archive"),
+            "log-archive",
+            Some(self.log_archive),
+            &self.lz.organization.home_region,
+        );
+        s.description = "central log bucket and its KMS key".into();
+        s.exports = vec![
+            Export {
+                output: "LogBucketName".into(),
+                placeholder: "LOG_ARCHIVE_BUCKET".into(),
+            },
+            Export {
+                output: "LogKeyArn".into(),
+                placeholder: "LOG_ARCHIVE_KEY_ARN".into(),
+            },
+        ];
+        s.parameters = vec![
+            param("ManagementAccountId", self.management_id.clone()),
+            self.organization_id.clone(),
+        ];
+        if self.lz.security.guardduty {
+            s.parameters.push(param(
+                "SecurityAccountId",
+                AccountIds::of(self.security).id_value,
+            ));
+        }
+        self.stacks.push(s);
+    }
+
+    fn organization_trail(&mut self) {
+        let mut s = self.stack_in(
+            StackKind::OrganizationTrail,
+            ("log-archive", "organization-trail"),
+            "organization-trail",
+            None,
+            &self.lz.organization.home_region,
+        );
+        s.description = "the organization CloudTrail, writing to the log-archive bucket".into();
+        s.parameters = self.log_params.clone();
+        self.stacks.push(s);
+    }
+
+    /// Per region, where the log groups of the workload and tooling accounts
+    /// send their logs.
+    fn log_destinations(&mut self) {
+        let tooling = &self.tooling.name;
+        let sources: Vec<&Account> = self
+            .lz
+            .accounts
+            .iter()
+            .filter(|a| a.workload || a.name == *tooling)
+            .collect();
+        for region in &self.lz.organization.regions {
+            let mut s = self.stack_in(
+                StackKind::LogDestination,
+                ("log-archive", &format!("log-destination-{region}")),
+                &format!("log-destination-{region}"),
+                Some(self.log_archive),
+                region,
+            );
+            s.description =
+                "the CloudWatch Logs destination, and the Firehose stream that writes to the central bucket"
+                    .into();
+            let mut params = self.log_params.clone();
+            params.push(self.organization_id.clone());
+            params.extend(sources.iter().map(|a| account_param(a)));
+            dedup(&mut params);
+            s.parameters = params;
+            self.stacks.push(s);
+        }
+    }
+
+    /// Every account, the management account first, gets a baseline in the
+    /// home region (the drift reader, Config's global resources) and, when
+    /// AWS Config is on, in every other region.
+    fn baselines(&mut self) {
+        let lz = self.lz;
+        let org = &lz.organization;
+        let config = lz.security.config_rules;
+        // The home region first: it holds the IAM roles the other regions use.
+        let mut home_first = vec![&org.home_region];
+        if config {
+            home_first.extend(org.regions.iter().filter(|r| **r != org.home_region));
+        }
+        let accounts = std::iter::once(None).chain(lz.accounts.iter().map(Some));
+        for account in accounts {
+            let name = account.map_or(MANAGEMENT, |a| a.name.as_str());
+            for region in home_first.iter().copied() {
+                let mut s = self.stack_in(
+                    StackKind::Baseline,
+                    ("baseline", &format!("{name}-{region}")),
+                    &format!("baseline-{name}-{region}"),
+                    account,
+                    region,
+                );
+                s.template = BASELINE_TEMPLATE.into();
+                s.description = if config {
+                    "AWS Config recorder, rules and remediation; the drift reader role".into()
+                } else {
+                    "the drift reader role".into()
+                };
+                if config {
+                    s.parameters.extend(self.log_params.iter().cloned());
+                }
+                s.parameters.push(account_param(self.tooling));
+                self.stacks.push(s);
+            }
+        }
+    }
+
+    /// The security services, per region; the home region last, since its
+    /// Slack channel subscribes to every region's findings topic.
+    fn security(&mut self) {
+        let org = &self.lz.organization;
+        let sec = &self.lz.security;
+        let services = sec.guardduty || sec.access_analyzer || sec.security_hub;
+        let regions = org
+            .regions
+            .iter()
+            .filter(|r| **r != org.home_region)
+            .chain(std::iter::once(&org.home_region));
+        for region in regions {
+            let home = *region == org.home_region;
+            if !(services || (home && sec.config_rules)) {
+                continue;
+            }
+            let mut s = self.stack_in(
+                StackKind::Security,
+                ("security", &format!("security-{region}")),
+                &format!("security-{region}"),
+                Some(self.security),
+                region,
+            );
+            let parts: Vec<&str> = [
+                (sec.guardduty, "GuardDuty"),
+                (sec.access_analyzer, "IAM Access Analyzer"),
+                (sec.security_hub, "Security Hub"),
+                (home && sec.config_rules, "the AWS Config aggregator"),
+            ]
+            .into_iter()
+            .filter_map(|(on, part)| on.then_some(part))
+            .collect();
+            s.description = join_words(&parts);
+            if sec.guardduty {
+                s.parameters.extend(self.log_params.iter().cloned());
+            }
+            self.stacks.push(s);
+        }
+    }
+
+    /// The artifact key and bucket in every region.
+    fn artifacts(&mut self) {
+        for region in &self.lz.organization.regions {
+            let mut s = self.stack_in(
+                StackKind::Artifact,
+                ("artifact", &format!("artifact-{region}")),
+                &format!("artifact-{region}"),
+                Some(self.artifact),
+                region,
+            );
+            s.description = if s.home {
+                "KMS key, artifact bucket and ECR repository".into()
+            } else {
+                "KMS key and artifact bucket".into()
+            };
+            let mut params = vec![account_param(self.tooling)];
+            params.extend(self.workload_accounts().map(account_param));
+            params.push(self.organization_id.clone());
+            dedup(&mut params);
+            s.parameters = params;
+            s.exports.push(Export {
+                output: "ArtifactKeyArn".into(),
+                placeholder: key_placeholder(region),
+            });
+            self.stacks.push(s);
+        }
+    }
+
+    fn tooling(&mut self) {
+        let lz = self.lz;
+        let mut s = self.stack_in(
+            StackKind::Tooling,
+            ("tooling", "pipeline"),
+            "tooling",
+            Some(self.tooling),
+            &lz.organization.home_region,
+        );
+        s.description = "the pipeline, its build project, roles and notifications".into();
+        let mut params = vec![account_param(self.artifact)];
+        params.extend(self.workload_accounts().map(account_param));
+        params.extend(self.key_params.iter().cloned());
+        if lz.pipeline.source.provider == SourceProvider::Codeconnections {
+            // Empty unless the user brings a connection of their own: the stack
+            // then creates one (pending until a person activates it).
+            params.push(param(
+                "ConnectionArn",
+                "${CODECONNECTIONS_CONNECTION_ARN:-}".into(),
+            ));
+        }
+        dedup(&mut params);
+        if lz.logging.cloudwatch_logs_to_s3 {
+            params.push(account_param(self.log_archive));
+            dedup(&mut params);
+        }
+        s.parameters = params;
+        // Only the Slack channel (in the governance stack) takes the topic.
+        if lz.notifications.slack_team_id.is_some() {
+            s.exports.push(Export {
+                output: "NotificationsTopicArn".into(),
+                placeholder: "PIPELINE_TOPIC_ARN".into(),
+            });
+        }
+        self.stacks.push(s);
+    }
+
+    fn governance(&mut self) {
+        let lz = self.lz;
+        let slack = lz.notifications.slack_team_id.is_some();
+        let mut s = self.stack_in(
+            StackKind::Governance,
+            ("tooling", "governance"),
+            "governance",
+            Some(self.tooling),
+            &lz.organization.home_region,
+        );
+        s.description = if slack {
+            "daily drift detection, and the Slack channel (AWS Chatbot)".into()
+        } else {
+            "daily drift detection and its notifications".into()
+        };
+        let mut params = vec![
+            param("ManagementAccountId", self.management_id.clone()),
+            self.organization_id.clone(),
+        ];
+        params.extend(lz.accounts.iter().map(account_param));
+        if slack {
+            params.push(param("PipelineTopicArn", placeholder("PIPELINE_TOPIC_ARN")));
+        }
+        dedup(&mut params);
+        s.parameters = params;
+        self.stacks.push(s);
+    }
+
+    /// Each workload account's roles (home region) and its deployment
+    /// target in every region.
+    fn workloads(&mut self) {
+        let lz = self.lz;
+        let compute = lz.pipeline.deploy.compute;
+        for workload in self.workload_accounts() {
+            let folder = format!("workloads/{}", workload.name);
+            let mut roles = self.stack_in(
+                StackKind::WorkloadRoles,
+                (&folder, "roles"),
+                &format!("{}-roles", workload.name),
+                Some(workload),
+                &lz.organization.home_region,
+            );
+            roles.description = "the deployment role and the application's roles".into();
+            roles.workload = Some(workload.name.clone());
+            let mut params = vec![account_param(self.tooling)];
+            // A Lambda deployment uploads code directly; its roles read no artifacts.
+            if compute != Compute::Lambda {
+                params.push(account_param(self.artifact));
+                params.extend(self.key_params.iter().cloned());
+            }
+            dedup(&mut params);
+            roles.parameters = params;
+            self.stacks.push(roles);
+            for region in &lz.organization.regions {
+                let mut target = self.stack_in(
+                    StackKind::WorkloadTarget,
+                    (&folder, &format!("target-{region}")),
+                    &format!("{}-{region}", workload.name),
+                    Some(workload),
+                    region,
+                );
+                target.description =
+                    "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
+                target.workload = Some(workload.name.clone());
+                if lz.logging.cloudwatch_logs_to_s3 && compute != Compute::Ec2 {
+                    target.parameters.push(account_param(self.log_archive));
+                }
+                // Deployment alarms are forwarded to the tooling account's bus.
+                if workload.name != self.tooling.name {
+                    target.parameters.push(account_param(self.tooling));
+                }
+                dedup(&mut target.parameters);
+                if compute != Compute::Lambda {
+                    target.parameters.push(param("DesiredCount", "2".into()));
+                }
+                if compute == Compute::Ec2 {
+                    target.parameters.push(param(
+                        "ImageId",
+                        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+                            .into(),
+                    ));
+                }
+                self.stacks.push(target);
+            }
+        }
+    }
+}
