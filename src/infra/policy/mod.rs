@@ -419,12 +419,36 @@ impl Policy {
         }
     }
 
-    /// Each statement that breaks least privilege, with why.
+    /// Each statement that breaks least privilege, with why; and any value
+    /// CloudFormation could not write (a conditional value inside text:
+    /// `!If` cannot stand inside `!Sub`).
     pub fn problems(&self) -> Vec<String> {
-        self.statements
+        let mut problems: Vec<String> = self
+            .statements
             .iter()
             .filter_map(|s| s.problem(self.trust).map(|p| format!("{}: {p}", s.sid)))
-            .collect()
+            .collect();
+        for s in &self.statements {
+            let principals: &[Expr] = match &s.principal {
+                Some(Principal::Aws(p) | Principal::Service(p)) => p,
+                _ => &[],
+            };
+            let values = s
+                .resources
+                .iter()
+                .chain(principals)
+                .chain(s.conditions.iter().flat_map(|c| &c.values));
+            if values
+                .into_iter()
+                .any(|e| e.0.len() > 1 && e.0.iter().any(|p| matches!(p, Part::CfnIf { .. })))
+            {
+                problems.push(format!(
+                    "{}: a conditional value inside text, which CloudFormation cannot write",
+                    s.sid
+                ));
+            }
+        }
+        problems
     }
 }
 
@@ -456,6 +480,27 @@ mod tests {
         assert_eq!(
             other.problem(false),
             Some("grants to another account without a condition")
+        );
+    }
+
+    #[test]
+    fn a_conditional_value_is_refused_inside_text() {
+        let choice = Expr(vec![Part::CfnIf {
+            condition: "C".into(),
+            then: "A.Arn".into(),
+            otherwise: "B".into(),
+            tf: "x.arn".into(),
+        }]);
+        let whole = Statement::allow("Whole")
+            .actions(&["codeconnections:UseConnection"])
+            .resources(vec![choice.clone()]);
+        assert!(Policy::new(vec![whole]).problems().is_empty());
+        let inside = Statement::allow("Inside")
+            .actions(&["codeconnections:UseConnection"])
+            .resources(vec![choice.then("/*")]);
+        assert_eq!(
+            Policy::new(vec![inside]).problems(),
+            vec!["Inside: a conditional value inside text, which CloudFormation cannot write"]
         );
     }
 
