@@ -13,10 +13,10 @@
 
 use super::blocks::{
     ECR_PUSH, KEY_USE, deny_insecure_transport, everything, key_administration_by_this_account,
-    server_access_logs,
+    server_access_logs, tooling_account,
 };
 use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::{self, AccountIds};
+use crate::infra::layout::AccountIds;
 use crate::model::{Account, Compute, LandingZone};
 
 /// How the Terraform side names the accounts and the organization: the
@@ -47,10 +47,7 @@ struct Refs<'a> {
 
 impl Refs<'_> {
     fn tooling(&self) -> Expr {
-        Expr::named(
-            layout::id_parameter_of(self.lz, self.lz.holders.tooling()),
-            "local.tooling",
-        )
+        tooling_account(self.lz)
     }
 
     fn workload(&self, account: &Account) -> Expr {

@@ -10,17 +10,9 @@
 //! Authorization Reference for the actions that take no resource type
 //! (`cloudformation:ListStacks`, `cloudtrail:DescribeTrails`).
 
-use super::blocks::{everything, service_trust};
+use super::blocks::{everything, service_trust, tooling_account};
 use super::{Expr, Policy, Statement};
-use crate::infra::layout;
 use crate::model::LandingZone;
-
-fn tooling(lz: &LandingZone) -> Expr {
-    Expr::named(
-        layout::id_parameter_of(lz, lz.holders.tooling()),
-        "local.tooling",
-    )
-}
 
 fn log_bucket() -> Expr {
     Expr::arn(Expr::text("s3:::").and(Expr::named("LogBucketName", "var.log_bucket_name")))
@@ -39,12 +31,12 @@ fn any_region(service: &str, rest: &str) -> Expr {
 pub fn drift_reader_trust(lz: &LandingZone) -> Policy {
     let function_role = Expr::arn(
         Expr::text("iam::")
-            .and(tooling(lz))
+            .and(tooling_account(lz))
             .then(&format!(":role/{}", lz.names.drift_function_role)),
     );
     Policy::trust(vec![
         Statement::allow("OnlyTheDriftDetectionFunction")
-            .aws(vec![Expr::account_root(tooling(lz))])
+            .aws(vec![Expr::account_root(tooling_account(lz))])
             .actions(&["sts:AssumeRole"])
             .when("ArnEquals", "aws:PrincipalArn", vec![function_role]),
     ])

@@ -9,6 +9,8 @@
 //! root as key administrator, so IAM policies can grant use).
 
 use super::{Expr, Part, Statement};
+use crate::infra::layout;
+use crate::model::LandingZone;
 
 /// `*` as a resource: in a key policy it means the key itself.
 pub fn everything() -> Vec<Expr> {
@@ -152,3 +154,21 @@ pub const KEY_USE: &[&str] = &[
     "kms:GenerateDataKey*",
     "kms:DescribeKey",
 ];
+
+/// The tooling account's ID: its template parameter in CloudFormation,
+/// `local.tooling` in the Terraform roots that name it.
+pub fn tooling_account(lz: &LandingZone) -> Expr {
+    Expr::named(
+        layout::id_parameter_of(lz, lz.holders.tooling()),
+        "local.tooling",
+    )
+}
+
+/// The artifact account's ID: its template parameter in CloudFormation,
+/// `local.artifact` in the Terraform roots that name it.
+pub fn artifact_account(lz: &LandingZone) -> Expr {
+    Expr::named(
+        layout::id_parameter_of(lz, lz.holders.artifact()),
+        "local.artifact",
+    )
+}

@@ -14,7 +14,7 @@
 //! AWS KMS" (the `kms:EncryptionContext:aws:logs:arn` condition).
 
 use super::blocks::{
-    ECR_PUSH, KEY_USE, arn_here, event_bridge_uses_the_key, everything,
+    ECR_PUSH, KEY_USE, arn_here, artifact_account, event_bridge_uses_the_key, everything,
     key_administration_by_this_account, logs_encrypt_with_the_key, service_trust,
 };
 use super::{Expr, Part, Policy, Statement};
@@ -23,13 +23,6 @@ use crate::model::{Compute, LandingZone, SourceProvider};
 
 fn is_lambda(lz: &LandingZone) -> bool {
     lz.pipeline.deploy.compute == Compute::Lambda
-}
-
-fn artifact_account(lz: &LandingZone) -> Expr {
-    Expr::named(
-        layout::id_parameter_of(lz, lz.holders.artifact()),
-        "local.artifact",
-    )
 }
 
 /// The artifact bucket of `region` (this region when `None`), as an ARN.

@@ -20,9 +20,9 @@ mod codedeploy;
 
 pub use codedeploy::{codedeploy, codedeploy_trust};
 
-use super::blocks::{everything, service_trust};
+use super::blocks::{artifact_account, everything, service_trust, tooling_account};
 use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::{self, artifact_stores};
+use crate::infra::layout::artifact_stores;
 use crate::model::{Compute, LandingZone};
 
 pub(in crate::infra::policy) fn compute(lz: &LandingZone) -> Compute {
@@ -46,20 +46,6 @@ pub(in crate::infra::policy) fn here_in_any_region(service: &str, rest: &str) ->
         Part::ThisAccount,
         Part::Text(format!(":{rest}")),
     ]))
-}
-
-fn tooling(lz: &LandingZone) -> Expr {
-    Expr::named(
-        layout::id_parameter_of(lz, lz.holders.tooling()),
-        "local.tooling",
-    )
-}
-
-fn artifact_account(lz: &LandingZone) -> Expr {
-    Expr::named(
-        layout::id_parameter_of(lz, lz.holders.artifact()),
-        "local.artifact",
-    )
 }
 
 pub(in crate::infra::policy) fn function_arns(name: &str) -> Vec<Expr> {
@@ -186,7 +172,7 @@ pub fn deployment_trust(lz: &LandingZone) -> Policy {
         Compute::Lambda => ("OnlyTheDeployer", &lz.names.deployer_role),
         _ => ("OnlyThePipelineRole", &lz.names.pipeline_role),
     };
-    let tooling = tooling(lz);
+    let tooling = tooling_account(lz);
     Policy::trust(vec![
         Statement::allow(sid)
             .aws(vec![Expr::account_root(tooling.clone())])
