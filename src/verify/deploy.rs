@@ -61,6 +61,15 @@ pub fn prod_roles_outside_the_guardrail(
     stacks: &[Stack],
     files: &[RenderedFile],
 ) -> Vec<Defect> {
+    prod_roles_outside_the_guardrail_of(lz, stacks, &parse_all(files).0)
+}
+
+/// `prod_roles_outside_the_guardrail` on files already parsed.
+pub(crate) fn prod_roles_outside_the_guardrail_of(
+    lz: &LandingZone,
+    stacks: &[Stack],
+    files: &[Parsed<'_>],
+) -> Vec<Defect> {
     use crate::infra::StackKind;
     if !lz
         .guardrails
@@ -69,23 +78,27 @@ pub fn prod_roles_outside_the_guardrail(
     {
         return Vec::new();
     }
-    let in_prod = |path: &str| {
-        stacks.iter().any(|s| {
-            s.template == path
-                && matches!(
-                    s.kind,
-                    StackKind::WorkloadRoles | StackKind::WorkloadTarget | StackKind::Baseline
-                )
+    let prod_templates: BTreeSet<&str> = stacks
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                StackKind::WorkloadRoles | StackKind::WorkloadTarget | StackKind::Baseline
+            )
         })
-    };
+        .map(|s| s.template.as_str())
+        .collect();
     let exempt = |arn_tail: &str| {
         lz.prod_change_roles
             .iter()
             .any(|pattern| glob_matches(pattern, arn_tail))
     };
     let mut defects = Vec::new();
-    for file in files.iter().filter(|f| in_prod(&f.path)) {
-        let Ok(doc) = serde_yaml::from_slice::<Value>(&file.bytes) else {
+    for parsed in files
+        .iter()
+        .filter(|f| prod_templates.contains(f.file.path.as_str()))
+    {
+        let (file, Doc::Yaml(doc)) = (parsed.file, &parsed.doc) else {
             continue;
         };
         let Some(resources) = doc.get("Resources").and_then(Value::as_mapping) else {
@@ -179,12 +192,17 @@ pub fn scp_quota_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Probl
 
 /// A stack's parameters file must give exactly the parameters its template
 /// declares (a missing one fails the deploy, an extra one is refused).
-pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[RenderedFile]) -> Vec<Defect> {
-    let find = |path: &str| files.iter().find(|f| f.path == path);
+pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[Parsed<'_>]) -> Vec<Defect> {
+    let by_path: BTreeMap<&str, &Doc> = files
+        .iter()
+        .map(|f| (f.file.path.as_str(), &f.doc))
+        .collect();
     let mut defects = Vec::new();
     for stack in stacks {
-        let (Some(template), Some(params)) = (find(&stack.template), find(&stack.parameters_file))
-        else {
+        let (Some(template), Some(params)) = (
+            by_path.get(stack.template.as_str()),
+            by_path.get(stack.parameters_file.as_str()),
+        ) else {
             defects.push(Defect {
                 path: stack.template.clone(),
                 message: format!(
@@ -194,25 +212,27 @@ pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[RenderedFile
             });
             continue;
         };
-        let declared: BTreeSet<String> = serde_yaml::from_slice::<Value>(&template.bytes)
-            .ok()
-            .and_then(|doc| doc.get("Parameters").and_then(Value::as_mapping).cloned())
-            .map(|m| {
-                m.keys()
-                    .filter_map(|k| k.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let given: BTreeSet<String> =
-            serde_json::from_slice::<Vec<serde_json::Value>>(&params.bytes)
-                .unwrap_or_default()
+        let declared: BTreeSet<String> = match template {
+            Doc::Yaml(doc) => doc.get("Parameters").and_then(Value::as_mapping),
+            _ => None,
+        }
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+        let given: BTreeSet<String> = match params {
+            Doc::Yaml(Value::Sequence(items)) => items
                 .iter()
                 .filter_map(|p| {
                     p.get("ParameterKey")
-                        .and_then(|k| k.as_str())
+                        .and_then(Value::as_str)
                         .map(String::from)
                 })
-                .collect();
+                .collect(),
+            _ => BTreeSet::new(),
+        };
         if declared != given {
             defects.push(Defect {
                 path: stack.parameters_file.clone(),

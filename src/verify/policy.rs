@@ -12,6 +12,11 @@ use super::*;
 /// - every statement that trusts or grants to an account principal carries a
 ///   condition, and every trust policy statement does.
 pub fn policy_invariants(files: &[RenderedFile]) -> Vec<Defect> {
+    policy_invariants_of(&parse_all(files).0)
+}
+
+/// `policy_invariants` on files already parsed.
+pub(crate) fn policy_invariants_of(files: &[Parsed<'_>]) -> Vec<Defect> {
     let mut defects = Vec::new();
     for_each_policy(files, |file, path, policy, trust| {
         for (i, statement) in statements(policy).iter().enumerate() {
@@ -43,7 +48,7 @@ pub struct PolicyDocument {
 /// Every policy document in the output, for tests and reports.
 pub fn policy_documents(files: &[RenderedFile]) -> Vec<PolicyDocument> {
     let mut out = Vec::new();
-    for_each_policy(files, |file, path, policy, trust| {
+    for_each_policy(&parse_all(files).0, |file, path, policy, trust| {
         out.push(PolicyDocument {
             file: file.to_string(),
             path: path.to_string(),
@@ -54,31 +59,46 @@ pub fn policy_documents(files: &[RenderedFile]) -> Vec<PolicyDocument> {
     out
 }
 
-fn for_each_policy(files: &[RenderedFile], mut visit: impl FnMut(&str, &str, &Value, bool)) {
-    for file in files {
-        if file.path.ends_with(".tf") {
-            let text = String::from_utf8_lossy(&file.bytes);
-            for policy in super::terraform::policies(&text) {
-                visit(&file.path, &policy.path, &policy.document, policy.trust);
+fn for_each_policy(files: &[Parsed<'_>], mut visit: impl FnMut(&str, &str, &Value, bool)) {
+    for parsed in files {
+        let path = &parsed.file.path;
+        match &parsed.doc {
+            Doc::Hcl(body) => {
+                for policy in super::terraform::policies(body) {
+                    visit(path, &policy.path, &policy.document, policy.trust);
+                }
             }
-            continue;
+            Doc::Yaml(doc) => {
+                // Only documents that hold a policy as a JSON string need
+                // a copy to expand it in.
+                let expanded;
+                let doc = if holds_json_policy(doc) {
+                    let mut copy = doc.clone();
+                    expand_json_policies(&mut copy);
+                    expanded = copy;
+                    &expanded
+                } else {
+                    doc
+                };
+                let mut found = Vec::new();
+                find_policies(doc, "", false, &mut found);
+                for (at, policy, trust) in found {
+                    visit(path, &at, policy, trust);
+                }
+            }
+            Doc::None => {}
         }
-        let doc: Option<Value> = if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {
-            serde_yaml::from_slice(&file.bytes).ok()
-        } else if file.path.ends_with(".json") {
-            serde_json::from_slice::<serde_json::Value>(&file.bytes)
-                .ok()
-                .and_then(|j| serde_yaml::to_value(j).ok())
-        } else {
-            None
-        };
-        let Some(mut doc) = doc else { continue };
-        expand_json_policies(&mut doc);
-        let mut found = Vec::new();
-        find_policies(&doc, "", false, &mut found);
-        for (path, policy, trust) in found {
-            visit(&file.path, &path, policy, trust);
-        }
+    }
+}
+
+/// Whether a string in the document looks like a JSON policy.
+fn holds_json_policy(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.trim_start().starts_with('{') && text.contains("\"Statement\""),
+        Value::Mapping(map) => map.values().any(holds_json_policy),
+        Value::Sequence(items) => items.iter().any(holds_json_policy),
+        Value::Tagged(tagged) => holds_json_policy(&tagged.value),
+        _ => false,
     }
 }
 

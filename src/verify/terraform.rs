@@ -20,14 +20,10 @@ pub(super) struct TerraformPolicy {
     pub trust: bool,
 }
 
-/// Every policy document in one `.tf` file's text; none if it does not parse
-/// (the parse failure is reported on its own).
-pub(super) fn policies(text: &str) -> Vec<TerraformPolicy> {
-    let Ok(body) = hcl::parse(text) else {
-        return Vec::new();
-    };
+/// Every policy document in one parsed `.tf` file.
+pub(super) fn policies(body: &Body) -> Vec<TerraformPolicy> {
     let mut trusted = BTreeSet::new();
-    assume_role_documents(&body, &mut trusted);
+    assume_role_documents(body, &mut trusted);
     let mut out = Vec::new();
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
