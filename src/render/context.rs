@@ -7,7 +7,7 @@ use crate::infra::{AccountIds, ArtifactStore, Placeholder, Stack, TerraformRoot,
 use crate::model::{
     Account, Build, Deploy, DeployAction, GuardrailQuotas, LandingZone, Logging, Names,
     Notifications, Organization, OrganizationalUnit, Pipeline, RoleHolders, Rollback, Security,
-    ServiceControlPolicy, Source, Terraform, Vpc,
+    ServiceControlPolicy, Source, Terraform,
 };
 use serde::Serialize;
 
@@ -29,7 +29,7 @@ pub(super) struct ScpView<'a> {
 }
 
 impl<'a> ScpView<'a> {
-    fn new(scp: &'a ServiceControlPolicy) -> ScpView<'a> {
+    pub fn new(scp: &'a ServiceControlPolicy) -> ScpView<'a> {
         ScpView {
             scp,
             file: crate::infra::layout::scp_file(&scp.kind),
@@ -206,14 +206,10 @@ pub(super) struct Context<'a> {
     pub pipeline_edges: Vec<Edge>,
     /// How the chosen strategy moves traffic, in one sentence.
     pub strategy_sentence: &'a str,
-    pub stack: Option<&'a Stack>,
-    pub scp: Option<ScpView<'a>>,
-    /// For `each: root` entries: the Terraform root module.
-    pub root: Option<&'a TerraformRoot>,
-    /// For a workload account's stacks: that account, and its VPC in the
-    /// stack's region.
-    pub account: Option<AccountView<'a>>,
-    pub vpc: Option<&'a Vpc>,
+    // Set per item by `engine::ITEM_KEYS`: `stack` (for `each: stack`),
+    // `scp` (`each: scp`), `root` (`each: root`), and for a workload
+    // account's stacks or roots, `account` and its `vpc` in the stack's
+    // region; null elsewhere.
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -239,39 +235,4 @@ pub(super) fn pipeline_edges(lz: &LandingZone) -> Vec<Edge> {
             to: pair[1].clone(),
         })
         .collect()
-}
-
-impl<'a> Context<'a> {
-    pub fn with(
-        &self,
-        stack: Option<&'a Stack>,
-        scp: Option<&'a ServiceControlPolicy>,
-    ) -> Context<'a> {
-        let account = stack
-            .and_then(|s| s.workload.as_deref())
-            .and_then(|name| self.lz.account(name));
-        let vpc = match (account, stack) {
-            (Some(a), Some(s)) => a.account.vpcs.iter().find(|v| v.region == s.region),
-            _ => None,
-        };
-        Context {
-            lzgen_version: self.lzgen_version,
-            policies: self.policies,
-            lz: self.lz,
-            tooling: self.tooling,
-            artifact: self.artifact,
-            log_archive: self.log_archive,
-            security: self.security,
-            workloads: self.workloads.clone(),
-            home_store: self.home_store,
-            reversed_stacks: self.reversed_stacks.clone(),
-            pipeline_edges: self.pipeline_edges.clone(),
-            strategy_sentence: self.strategy_sentence,
-            stack,
-            scp: scp.map(ScpView::new),
-            root: None,
-            account,
-            vpc,
-        }
-    }
 }

@@ -9,11 +9,13 @@ pub mod shell_check;
 pub use helpers::{hcl, json, mermaid, sh, yaml};
 
 mod context;
+mod engine;
+mod pieces;
 pub mod policy;
 
 use crate::infra::terraform::ROOT_KINDS;
-use crate::infra::{StackKind, Units};
-use crate::model::LandingZone;
+use crate::infra::{Stack, StackKind, TerraformRoot, Units};
+use crate::model::{LandingZone, ServiceControlPolicy};
 use context::{Context, ZoneView, pipeline_edges};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
@@ -25,6 +27,8 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
 const MANIFEST: &str = "manifest.yaml";
 const PARTIALS: &str = "partials/";
 const SUFFIX: &str = ".hbs";
+/// The size of the pieces a blueprint is compiled in (`engine::cuts`).
+const PIECE_BYTES: usize = 2_048;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,30 +116,6 @@ impl Blueprints {
         self.files.keys().map(String::as_str)
     }
 
-    fn registry(&self) -> Result<Handlebars<'static>, RenderError> {
-        let mut hb = Handlebars::new();
-        hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
-        helpers::register(&mut hb);
-        for (name, text) in &self.files {
-            if name == MANIFEST {
-                continue;
-            }
-            let key = name.strip_prefix(PARTIALS).unwrap_or(name);
-            let key = key.strip_suffix(SUFFIX).unwrap_or(key);
-            let result = if name.starts_with(PARTIALS) {
-                hb.register_partial(key, text.as_str())
-            } else {
-                hb.register_template_string(name, text.as_str())
-            };
-            result.map_err(|e| RenderError::Template {
-                template: name.clone(),
-                message: e.to_string(),
-            })?;
-        }
-        Ok(hb)
-    }
-
     fn manifest(&self) -> Result<Vec<Entry>, RenderError> {
         let text = self
             .files
@@ -193,7 +173,21 @@ impl Blueprints {
         lz: &LandingZone,
         units: &Units,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
-        let hb = self.registry()?;
+        self.render_with(lz, units, true)
+    }
+
+    /// Renders the fast way (`fast`: each entry's context pruned to the
+    /// names its blueprint uses, each blueprint compiled in pieces) or the
+    /// plain way (whole context, whole blueprints): the two must give the
+    /// same bytes.
+    fn render_with(
+        &self,
+        lz: &LandingZone,
+        units: &Units,
+        fast: bool,
+    ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
+        let prune = fast;
+        let piece_bytes = if fast { PIECE_BYTES } else { usize::MAX };
         let entries = self.manifest()?;
         let view = ZoneView::new(lz, units);
         let policies: BTreeMap<&'static str, policy::RenderedPolicy> = units
@@ -231,14 +225,9 @@ impl Blueprints {
             reversed_stacks: units.stacks.iter().rev().collect(),
             pipeline_edges: pipeline_edges(lz),
             strategy_sentence: &lz.pipeline.deploy.deployment_config.sentence,
-            stack: None,
-            scp: None,
-            root: None,
-            account: None,
-            vpc: None,
         };
+        // The landing zone becomes JSON once; each entry prunes its copy.
         let base_json = to_json(&base)?;
-        let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
         // Every condition is read, whichever flavour it is for, so that a
         // misspelt name fails on every answer set.
         let holds: Vec<bool> = entries
@@ -253,79 +242,273 @@ impl Blueprints {
                 }),
             })
             .collect::<Result<_, _>>()?;
-        for (i, entry) in entries.iter().enumerate() {
-            let wanted = match entry.iac {
-                Flavour::Any => true,
-                Flavour::Cloudformation => lz.organization.iac.cloudformation(),
-                Flavour::Terraform => lz.organization.iac.terraform(),
-            };
-            if !wanted {
-                continue;
-            }
-            if !holds[i] {
-                continue;
-            }
-            let items: Vec<Context<'_>> = match entry.each {
-                Each::Once => vec![base.with(None, None)],
-                Each::Stack => units
-                    .stacks
-                    .iter()
-                    .filter(|s| entry.stack.as_deref().is_none_or(|k| s.kind.name() == k))
-                    .map(|s| base.with(Some(s), None))
-                    .collect(),
-                Each::Scp => lz
-                    .guardrails
-                    .iter()
-                    .map(|scp| base.with(None, Some(scp)))
-                    .collect(),
-                Each::Root => units
-                    .terraform_roots
-                    .iter()
-                    .filter(|r| entry.stack.as_deref().is_none_or(|k| r.kind == k))
-                    .map(|root| Context {
-                        root: Some(root),
-                        account: view.account(&root.account),
-                        ..base.with(None, None)
-                    })
-                    .collect(),
-            };
-            for ctx in items {
-                let path = match (&entry.path, ctx.stack) {
-                    (Some(p), _) => hb
-                        .render_template(p, &ctx)
-                        .map_err(|e| template_error(&entry.template, e))?,
-                    (None, Some(stack)) => stack.template.clone(),
-                    (None, None) => {
-                        return Err(RenderError::Manifest(format!(
-                            "`{}` needs a `path`",
-                            entry.template
-                        )));
+        let kept: Vec<&Entry> = entries
+            .iter()
+            .zip(holds)
+            .filter(|(entry, holds)| {
+                *holds
+                    && match entry.iac {
+                        Flavour::Any => true,
+                        Flavour::Cloudformation => lz.organization.iac.cloudformation(),
+                        Flavour::Terraform => lz.organization.iac.terraform(),
                     }
-                };
-                let mut text = hb
-                    .render(&entry.template, &ctx)
-                    .map_err(|e| template_error(&entry.template, e))?;
-                if path.ends_with(".tf") {
-                    text = hcl_fmt::format(&text);
-                }
-                if out.contains_key(&path) {
-                    return Err(RenderError::Manifest(format!("two entries write `{path}`")));
-                }
-                out.insert(
-                    path.clone(),
-                    (
-                        entry.template.clone(),
-                        RenderedFile {
-                            path,
-                            bytes: text.into_bytes(),
-                            executable: entry.executable,
-                        },
-                    ),
-                );
+            })
+            .map(|(entry, _)| entry)
+            .collect();
+
+        // What to compile (each blueprint once), and what each entry sees.
+        // Each blueprint (or piece of one) to compile, and whether its plain
+        // lines are taken out first.
+        let mut sources: BTreeMap<String, (&str, bool)> = BTreeMap::new();
+        let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut contexts: Vec<serde_json::Value> = Vec::with_capacity(kept.len());
+        let mut words_of = Vec::with_capacity(kept.len());
+        for entry in &kept {
+            let (words, partials) = engine::entry_words(
+                &entry.template,
+                entry.path.as_deref(),
+                &self.files,
+                |name| format!("{PARTIALS}{name}{SUFFIX}"),
+            );
+            let text = self.files.get(&entry.template).ok_or_else(|| {
+                RenderError::Manifest(format!("`{}` names no blueprint", entry.template))
+            })?;
+            let parts = pieces::pieces(text, piece_bytes);
+            pieces.insert(&entry.template, parts.len());
+            for (n, part) in parts.into_iter().enumerate() {
+                sources.insert(pieces::piece_name(&entry.template, n), (part, fast));
             }
+            for name in partials
+                .iter()
+                .map(|partial| format!("{PARTIALS}{partial}{SUFFIX}"))
+            {
+                let text = self.files.get(&name).ok_or_else(|| RenderError::Template {
+                    template: entry.template.clone(),
+                    message: format!("includes `{name}`, which is not a blueprint"),
+                })?;
+                let key = name.strip_prefix(PARTIALS).unwrap_or(&name);
+                let key = key.strip_suffix(SUFFIX).unwrap_or(key);
+                sources.insert(key.to_string(), (text.as_str(), false));
+            }
+            if let Some(path) = &entry.path {
+                sources.insert(path_template(&entry.template), (path.as_str(), false));
+            }
+            contexts.push(if prune {
+                engine::pruned(&base_json, &words)
+            } else {
+                base_json.clone()
+            });
+            words_of.push(words);
+        }
+        let hb = engine::compile(
+            sources
+                .into_iter()
+                .map(|(name, (text, literals))| engine::Source {
+                    name,
+                    text,
+                    literals,
+                })
+                .collect(),
+        )?;
+
+        // One job per file: the entry and the item it is rendered for.
+        let mut jobs: Vec<(usize, Item<'_>)> = Vec::new();
+        for (i, entry) in kept.iter().enumerate() {
+            match entry.each {
+                Each::Once => jobs.push((i, Item::default())),
+                Each::Stack => jobs.extend(
+                    units
+                        .stacks
+                        .iter()
+                        .filter(|s| entry.stack.as_deref().is_none_or(|k| s.kind.name() == k))
+                        .map(|s| {
+                            (
+                                i,
+                                Item {
+                                    stack: Some(s),
+                                    ..Item::default()
+                                },
+                            )
+                        }),
+                ),
+                Each::Scp => jobs.extend(lz.guardrails.iter().map(|scp| {
+                    (
+                        i,
+                        Item {
+                            scp: Some(scp),
+                            ..Item::default()
+                        },
+                    )
+                })),
+                Each::Root => jobs.extend(
+                    units
+                        .terraform_roots
+                        .iter()
+                        .filter(|r| entry.stack.as_deref().is_none_or(|k| r.kind == k))
+                        .map(|root| {
+                            (
+                                i,
+                                Item {
+                                    root: Some(root),
+                                    ..Item::default()
+                                },
+                            )
+                        }),
+                ),
+            }
+        }
+        let threads = engine::threads().min(jobs.len().max(1));
+        let render_share = |t: usize| -> Vec<(usize, Rendered)> {
+            let mut own: BTreeMap<usize, handlebars::Context> = BTreeMap::new();
+            jobs.iter()
+                .enumerate()
+                .skip(t)
+                .step_by(threads)
+                .map(|(n, (i, item))| {
+                    let entry = kept[*i];
+                    let ctx = own
+                        .entry(*i)
+                        .or_insert_with(|| handlebars::Context::from(contexts[*i].clone()));
+                    let rendered =
+                        item.values(&view, prune.then_some(&words_of[*i]))
+                            .and_then(|values| {
+                                if let Some(map) = ctx.data_mut().as_object_mut() {
+                                    for (key, value) in engine::ITEM_KEYS.into_iter().zip(values) {
+                                        map.insert(key.to_string(), value);
+                                    }
+                                }
+                                let count =
+                                    pieces.get(entry.template.as_str()).copied().unwrap_or(1);
+                                render_one(&hb, entry, count, item, ctx)
+                            });
+                    (n, rendered)
+                })
+                .collect()
+        };
+        let mut results: Vec<(usize, Rendered)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let render_share = &render_share;
+                    scope.spawn(move || render_share(t))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| vec![(0, Err(engine::panicked()))])
+                })
+                .collect()
+        });
+        // In job order, so that the error reported is the same on every run.
+        results.sort_by_key(|(n, _)| *n);
+        let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
+        for (n, result) in results {
+            let (template, file) = result?;
+            let _ = n;
+            if out.contains_key(&file.path) {
+                return Err(RenderError::Manifest(format!(
+                    "two entries write `{}`",
+                    file.path
+                )));
+            }
+            out.insert(file.path.clone(), (template, file));
         }
         Ok(out.into_values().collect())
     }
+}
+
+/// One file rendered, with the blueprint it came from.
+type Rendered = Result<(String, RenderedFile), RenderError>;
+
+/// The name an entry's `path` template is compiled under.
+fn path_template(template: &str) -> String {
+    format!("path of {template}")
+}
+
+/// What one file of an entry is rendered for: nothing, a stack, a guardrail
+/// or a Terraform root module.
+#[derive(Debug, Clone, Copy, Default)]
+struct Item<'a> {
+    stack: Option<&'a Stack>,
+    scp: Option<&'a ServiceControlPolicy>,
+    root: Option<&'a TerraformRoot>,
+}
+
+impl<'a> Item<'a> {
+    /// The values of `engine::ITEM_KEYS` for this item: its stack, its
+    /// guardrail, its root module, the workload account it is for and that
+    /// account's VPC in the stack's region; pruned to `words` when given.
+    fn values(
+        &self,
+        view: &ZoneView<'a>,
+        words: Option<&std::collections::BTreeSet<&str>>,
+    ) -> Result<[serde_json::Value; 5], RenderError> {
+        let account = match (self.stack, self.root) {
+            (Some(stack), _) => stack
+                .workload
+                .as_deref()
+                .and_then(|name| view.account(name)),
+            (None, Some(root)) => view.account(&root.account),
+            (None, None) => None,
+        };
+        let vpc = match (account, self.stack) {
+            (Some(a), Some(s)) => a.account.vpcs.iter().find(|v| v.region == s.region),
+            _ => None,
+        };
+        let json = |value: serde_json::Value| match words {
+            Some(words) => engine::pruned(&value, words),
+            None => value,
+        };
+        Ok([
+            json(to_json(&self.stack)?),
+            json(to_json(&self.scp.map(context::ScpView::new))?),
+            json(to_json(&self.root)?),
+            json(to_json(&account)?),
+            json(to_json(&vpc)?),
+        ])
+    }
+}
+
+/// Renders one file: its path (from the entry's `path`, or the stack's
+/// template path) and its text, Terraform formatted.
+fn render_one(
+    hb: &Handlebars<'_>,
+    entry: &Entry,
+    pieces: usize,
+    item: &Item<'_>,
+    ctx: &handlebars::Context,
+) -> Result<(String, RenderedFile), RenderError> {
+    let path = match (&entry.path, item.stack) {
+        (Some(_), _) => hb
+            .render_with_context(&path_template(&entry.template), ctx)
+            .map_err(|e| template_error(&entry.template, e))?,
+        (None, Some(stack)) => stack.template.clone(),
+        (None, None) => {
+            return Err(RenderError::Manifest(format!(
+                "`{}` needs a `path`",
+                entry.template
+            )));
+        }
+    };
+    let mut text = String::new();
+    for n in 0..pieces {
+        text.push_str(
+            &hb.render_with_context(&pieces::piece_name(&entry.template, n), ctx)
+                .map_err(|e| template_error(&entry.template, e))?,
+        );
+    }
+    if path.ends_with(".tf") {
+        text = hcl_fmt::format(&text);
+    }
+    Ok((
+        entry.template.clone(),
+        RenderedFile {
+            path,
+            bytes: text.into_bytes(),
+            executable: entry.executable,
+        },
+    ))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
@@ -387,167 +570,4 @@ fn collect(dir: &Dir<'_>, files: &mut BTreeMap<String, String>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::{Answers, PRESETS};
-    use std::collections::BTreeSet;
-
-    fn zones() -> Vec<(LandingZone, Units)> {
-        let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
-        texts.push(include_str!("../../examples/multi-region.yaml"));
-        texts.push(include_str!("../../examples/ecs-linear.yaml"));
-        texts.push(include_str!("../../examples/ec2-blue-green.yaml"));
-        texts.push(include_str!("../../examples/lambda-canary.yaml"));
-        texts.push(include_str!("../../examples/terraform.yaml"));
-        // A Python function too, so every runtime's blueprints render.
-        let python_lambda = include_str!("../../examples/lambda-canary.yaml")
-            .replace("runtime: nodejs", "runtime: python");
-        // Both flavours, so the Terraform blueprints render as well.
-        let both = PRESETS
-            .iter()
-            .find(|p| p.name == "standard")
-            .map(|p| p.yaml.replace("iac: cloudformation", "iac: both"))
-            .unwrap_or_default();
-        let lockfile = "\nterraform:\n  state_locking: lockfile\n";
-        let ec2_both = include_str!("../../examples/ec2-blue-green.yaml")
-            .replace("iac: cloudformation", "iac: both")
-            + lockfile;
-        let lambda_both = include_str!("../../examples/lambda-canary.yaml")
-            .replace("iac: cloudformation", "iac: both")
-            + lockfile;
-        texts
-            .into_iter()
-            .chain([
-                python_lambda.as_str(),
-                both.as_str(),
-                ec2_both.as_str(),
-                lambda_both.as_str(),
-            ])
-            .map(|text| {
-                let answers: Answers = serde_yaml::from_str(text).expect("answers");
-                let zone = crate::model::build(&answers).expect("valid").0;
-                let units = Units::derive(&zone);
-                (zone, units)
-            })
-            .collect()
-    }
-
-    /// Every blueprint is named in the manifest, every manifest entry renders
-    /// for at least one preset or example, and every partial is used.
-    #[test]
-    fn every_blueprint_is_known_and_renders() {
-        let blueprints = Blueprints::embedded();
-        let manifest = blueprints.manifest().expect("manifest");
-        let named: BTreeSet<&str> = manifest.iter().map(|e| e.template.as_str()).collect();
-        let templates: BTreeSet<&str> = blueprints
-            .names()
-            .filter(|n| *n != MANIFEST && !n.starts_with(PARTIALS))
-            .collect();
-        assert_eq!(named, templates, "blueprints and manifest disagree");
-
-        let mut rendered = BTreeSet::new();
-        for (zone, units) in zones() {
-            for (template, _) in blueprints.render_traced(&zone, &units).expect("renders") {
-                rendered.insert(template);
-            }
-        }
-        let rendered: BTreeSet<&str> = rendered.iter().map(String::as_str).collect();
-        assert_eq!(rendered, templates, "some blueprints never rendered");
-
-        let all_text: String = blueprints.files.values().cloned().collect();
-        for partial in blueprints.names().filter(|n| n.starts_with(PARTIALS)) {
-            let key = partial
-                .trim_start_matches(PARTIALS)
-                .trim_end_matches(SUFFIX);
-            assert!(
-                all_text.contains(&format!("{{{{> {key}")),
-                "partial {key} is never used"
-            );
-        }
-    }
-
-    #[test]
-    fn strict_mode_refuses_a_missing_value() {
-        let mut blueprints = Blueprints::embedded();
-        blueprints.files.insert(
-            "README.md.hbs".into(),
-            "{{lz.organization.no_such_key}}\n".into(),
-        );
-        let (zone, units) = zones().remove(0);
-        let err = blueprints.render(&zone, &units).expect_err("strict mode");
-        assert!(err.to_string().contains("README.md.hbs"), "{err}");
-    }
-
-    fn with_manifest_line(from: &str, to: &str) -> Blueprints {
-        let mut blueprints = Blueprints::embedded();
-        let manifest = blueprints.files.get_mut(MANIFEST).expect("manifest");
-        assert!(manifest.contains(from), "{from}");
-        *manifest = manifest.replacen(from, to, 1);
-        blueprints
-    }
-
-    /// A misspelt name in a `when` condition is an error, not a file
-    /// silently left out.
-    #[test]
-    fn a_misspelt_condition_is_refused() {
-        let (zone, units) = zones().remove(0);
-        for (from, to) in [
-            (
-                "when: lz.logging.cloudwatch_logs_to_s3",
-                "when: lz.logging.cloudwatch_log_to_s3",
-            ),
-            (
-                "when: lz.pipeline.deploy.compute == ec2",
-                "when: lz.pipeline.deploy.compte == ec2",
-            ),
-            ("when: lz.adopted_accounts", "when: lz.adopted_account"),
-        ] {
-            let Err(err) = with_manifest_line(from, to).render(&zone, &units) else {
-                panic!("{to}: rendered");
-            };
-            let misspelt = to
-                .trim_start_matches("when: ")
-                .split(" ==")
-                .next()
-                .unwrap_or_default();
-            assert!(err.to_string().contains(&format!("`{misspelt}`")), "{err}");
-        }
-    }
-
-    #[test]
-    fn a_misspelt_unit_kind_is_refused() {
-        let (zone, units) = zones().remove(0);
-        let Err(err) = with_manifest_line("stack: workload-roles", "stack: workload-role")
-            .render(&zone, &units)
-        else {
-            panic!("rendered");
-        };
-        assert!(
-            err.to_string()
-                .contains("`stack: workload-role` names no kind"),
-            "{err}"
-        );
-        let Err(err) =
-            with_manifest_line("stack: workload\n", "stack: workloads\n").render(&zone, &units)
-        else {
-            panic!("rendered");
-        };
-        assert!(err.to_string().contains("`stack: workloads`"), "{err}");
-    }
-
-    /// Every kind the units have is one the manifest may name, and each
-    /// stack kind has its own name.
-    #[test]
-    fn the_kind_lists_cover_every_unit() {
-        let names: BTreeSet<String> = StackKind::ALL.iter().map(|k| k.name()).collect();
-        assert_eq!(names.len(), StackKind::ALL.len());
-        for (_, units) in zones() {
-            for stack in &units.stacks {
-                assert!(StackKind::ALL.contains(&stack.kind), "{:?}", stack.kind);
-            }
-            for root in &units.terraform_roots {
-                assert!(ROOT_KINDS.contains(&root.kind.as_str()), "{}", root.kind);
-            }
-        }
-    }
-}
+mod tests;

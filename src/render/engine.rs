@@ -1,0 +1,292 @@
+//! How blueprints become text quickly, at any size of organization.
+//!
+//! Three habits keep rendering linear in the number of accounts:
+//!
+//! - **Compile once, and only what is used.** A blueprint is compiled when an
+//!   entry the answers keep names it, or a partial such a blueprint includes;
+//!   the others are never parsed. Compiling is handlebars' slowest step (it
+//!   finds each token's line by rescanning the text before it), so the
+//!   blueprints are compiled on every core, the largest first.
+//! - **Each file sees only what its blueprint names.** The landing zone is
+//!   turned into JSON once. Each entry gets a copy pruned to the names its
+//!   blueprint (with its partials and its `path`) writes inside `{{…}}`; a
+//!   workload account's stack never carries the list of a thousand accounts,
+//!   which handlebars would otherwise copy for every partial it includes. A
+//!   test renders every preset and example both pruned and whole and
+//!   requires the same bytes.
+//! - **Items are rendered on every core**, each thread with one context per
+//!   entry whose item keys (`stack`, `account`, …) are replaced in place.
+
+use super::RenderError;
+use super::pieces::{LITERAL_HELPER, literals};
+use handlebars::{Handlebars, Template};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The keys set per item; every other key is the same for all of an
+/// entry's files.
+pub(super) const ITEM_KEYS: [&str; 5] = ["stack", "scp", "root", "account", "vpc"];
+
+/// One blueprint or path template to compile, under the name it is
+/// registered (and included) by.
+pub(super) struct Source<'s> {
+    pub name: String,
+    pub text: &'s str,
+    /// Whether its runs of plain lines are taken out before compiling
+    /// (`literals`): for whole templates, not partials, which handlebars
+    /// indents line by line where they are included.
+    pub literals: bool,
+}
+
+/// The literal runs of every compiled template, written by the
+/// `lzgen-literal` helper.
+struct Literals(Vec<String>);
+
+impl handlebars::HelperDef for Literals {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let text = h
+            .param(0)
+            .and_then(|p| p.value().as_u64())
+            .and_then(|n| self.0.get(usize::try_from(n).ok()?))
+            .ok_or_else(|| {
+                handlebars::RenderErrorReason::Other(format!("{LITERAL_HELPER}: no such run"))
+            })?;
+        out.write(text)?;
+        Ok(())
+    }
+}
+
+/// Compiles the sources on every core and registers them in a registry that
+/// also holds the helpers. A syntax error names the blueprint and its line.
+pub(super) fn compile(sources: Vec<Source<'_>>) -> Result<Handlebars<'static>, RenderError> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    super::helpers::register(&mut hb);
+    let mut table: Vec<String> = Vec::new();
+    let owned: Vec<(String, String)> = sources
+        .into_iter()
+        .map(|s| {
+            if s.literals {
+                let (text, runs) = literals(s.text, table.len());
+                table.extend(runs.into_iter().map(str::to_string));
+                (s.name, text)
+            } else {
+                (s.name, s.text.to_string())
+            }
+        })
+        .collect();
+    hb.register_helper(LITERAL_HELPER, Box::new(Literals(table)));
+    let sources: Vec<Source<'_>> = owned
+        .iter()
+        .map(|(name, text)| Source {
+            name: name.clone(),
+            text,
+            literals: false,
+        })
+        .collect();
+    // Compiling costs about (length × tokens): deal the largest out first,
+    // each to the thread with the least work so far.
+    let mut sources = sources;
+    sources.sort_by_key(|s| std::cmp::Reverse(s.text.len() * (1 + s.text.matches("{{").count())));
+    let threads = threads().min(sources.len().max(1));
+    let mut shares: Vec<(usize, Vec<Source<'_>>)> = (0..threads).map(|_| (0, Vec::new())).collect();
+    for source in sources {
+        let cost = source.text.len() * (1 + source.text.matches("{{").count());
+        if let Some(share) = shares.iter_mut().min_by_key(|(load, _)| *load) {
+            share.0 += cost;
+            share.1.push(source);
+        }
+    }
+    let compiled: Vec<Result<Vec<(String, Template)>, RenderError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|(_, share)| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|s| {
+                            Template::compile_with_name(s.text, s.name.clone())
+                                .map(|t| (s.name.clone(), t))
+                                .map_err(|e| RenderError::Template {
+                                    template: s.name.clone(),
+                                    message: e.to_string(),
+                                })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(panicked())))
+            .collect()
+    });
+    let mut first_error: Option<RenderError> = None;
+    for share in compiled {
+        match share {
+            Ok(templates) => {
+                for (name, template) in templates {
+                    hb.register_template(&name, template);
+                }
+            }
+            Err(e) => {
+                // Report the same error whichever thread met it first: the
+                // one for the alphabetically first blueprint.
+                let earlier = match (&first_error, &e) {
+                    (
+                        Some(RenderError::Template { template: a, .. }),
+                        RenderError::Template { template: b, .. },
+                    ) => b < a,
+                    (None, _) => true,
+                    _ => false,
+                };
+                if earlier {
+                    first_error = Some(e);
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(hb),
+    }
+}
+
+pub(super) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+pub(super) fn panicked() -> RenderError {
+    RenderError::Manifest("a rendering thread panicked".into())
+}
+
+/// The partials a blueprint includes directly: `{{> name …}}`.
+pub(super) fn partials_named(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{{").skip(1).filter_map(|tail| {
+        let tail = tail.trim_start_matches('~').trim_start();
+        let rest = tail.strip_prefix('>')?;
+        let name = rest.trim_start();
+        let end = name
+            .find(|c: char| c.is_whitespace() || c == '}' || c == '~')
+            .unwrap_or(name.len());
+        Some(&name[..end])
+    })
+}
+
+/// Every identifier written inside `{{…}}` in a text: the names a blueprint
+/// can reach in its context. Prose around the mustaches does not count.
+pub(super) fn words_in_mustaches<'t>(text: &'t str, words: &mut BTreeSet<&'t str>) {
+    for tail in text.split("{{").skip(1) {
+        let inside = tail.split("}}").next().unwrap_or_default();
+        for word in inside.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if !word.is_empty() {
+                words.insert(word);
+            }
+        }
+    }
+}
+
+/// A copy of `value` with, in every object at any depth, only the keys
+/// `words` names. Arrays keep every element (pruned the same way); scalars
+/// are copied.
+pub(super) fn pruned(value: &Value, words: &BTreeSet<&str>) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| words.contains(key.as_str()))
+                .map(|(key, v)| (key.clone(), pruned(v, words)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| pruned(v, words)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The names one entry's blueprint can reach: its own mustaches, its path
+/// template's, and those of every partial it includes, transitively.
+pub(super) fn entry_words<'t>(
+    template: &str,
+    path: Option<&'t str>,
+    files: &'t BTreeMap<String, String>,
+    partial_file: impl Fn(&str) -> String,
+) -> (BTreeSet<&'t str>, BTreeSet<String>) {
+    let mut words = BTreeSet::new();
+    let mut partials: BTreeSet<String> = BTreeSet::new();
+    if let Some(path) = path {
+        words_in_mustaches(path, &mut words);
+    }
+    let mut queue: Vec<String> = vec![template.to_string()];
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(file) = queue.pop() {
+        if !seen.insert(file.clone()) {
+            continue;
+        }
+        let Some((_, text)) = files.get_key_value(&file) else {
+            continue;
+        };
+        words_in_mustaches(text, &mut words);
+        for name in partials_named(text) {
+            partials.insert(name.to_string());
+            queue.push(partial_file(name));
+        }
+    }
+    (words, partials)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_come_from_mustaches_only() {
+        let mut words = BTreeSet::new();
+        words_in_mustaches(
+            "accounts in prose {{#each lz.stacks}}{{yaml @root.lz.names.log}}{{/each}} {{> tg-alarm target_group=x}}",
+            &mut words,
+        );
+        let expected: BTreeSet<&str> = [
+            "each",
+            "yaml",
+            "root",
+            "lz",
+            "names",
+            "log",
+            "stacks",
+            "tg",
+            "alarm",
+            "target_group",
+            "x",
+        ]
+        .into();
+        assert_eq!(words, expected);
+    }
+
+    #[test]
+    fn partials_are_found_with_their_whitespace_control() {
+        let names: Vec<&str> =
+            partials_named("a {{> one}} b {{~> two x=1}} {{#if y}}{{>three}}{{/if}} {{ > four }}")
+                .collect();
+        assert_eq!(names, ["one", "two", "three", "four"]);
+    }
+
+    #[test]
+    fn pruning_keeps_named_keys_at_every_depth() {
+        let value = serde_json::json!({
+            "lz": {"names": {"log": "l", "other": 1}, "accounts": [{"name": "a", "email": "e"}]},
+            "unused": [1, 2, 3]
+        });
+        let words: BTreeSet<&str> = ["lz", "names", "log", "accounts", "name"].into();
+        assert_eq!(
+            pruned(&value, &words),
+            serde_json::json!({"lz": {"names": {"log": "l"}, "accounts": [{"name": "a"}]}})
+        );
+    }
+}

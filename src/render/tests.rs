@@ -1,0 +1,184 @@
+//! The blueprint set as a whole: every blueprint renders, names are checked,
+//! and the fast way of rendering gives the plain way's bytes.
+
+use super::*;
+use crate::config::{Answers, PRESETS};
+use std::collections::BTreeSet;
+
+fn zones() -> Vec<(LandingZone, Units)> {
+    let mut texts: Vec<&str> = PRESETS.iter().map(|p| p.yaml).collect();
+    texts.push(include_str!("../../examples/multi-region.yaml"));
+    texts.push(include_str!("../../examples/ecs-linear.yaml"));
+    texts.push(include_str!("../../examples/ec2-blue-green.yaml"));
+    texts.push(include_str!("../../examples/lambda-canary.yaml"));
+    texts.push(include_str!("../../examples/terraform.yaml"));
+    // A Python function too, so every runtime's blueprints render.
+    let python_lambda = include_str!("../../examples/lambda-canary.yaml")
+        .replace("runtime: nodejs", "runtime: python");
+    // Both flavours, so the Terraform blueprints render as well.
+    let both = PRESETS
+        .iter()
+        .find(|p| p.name == "standard")
+        .map(|p| p.yaml.replace("iac: cloudformation", "iac: both"))
+        .unwrap_or_default();
+    let lockfile = "\nterraform:\n  state_locking: lockfile\n";
+    let ec2_both = include_str!("../../examples/ec2-blue-green.yaml")
+        .replace("iac: cloudformation", "iac: both")
+        + lockfile;
+    let lambda_both = include_str!("../../examples/lambda-canary.yaml")
+        .replace("iac: cloudformation", "iac: both")
+        + lockfile;
+    texts
+        .into_iter()
+        .chain([
+            python_lambda.as_str(),
+            both.as_str(),
+            ec2_both.as_str(),
+            lambda_both.as_str(),
+        ])
+        .map(|text| {
+            let answers: Answers = serde_yaml::from_str(text).expect("answers");
+            let zone = crate::model::build(&answers).expect("valid").0;
+            let units = Units::derive(&zone);
+            (zone, units)
+        })
+        .collect()
+}
+
+/// Every blueprint is named in the manifest, every manifest entry renders
+/// for at least one preset or example, and every partial is used.
+#[test]
+fn every_blueprint_is_known_and_renders() {
+    let blueprints = Blueprints::embedded();
+    let manifest = blueprints.manifest().expect("manifest");
+    let named: BTreeSet<&str> = manifest.iter().map(|e| e.template.as_str()).collect();
+    let templates: BTreeSet<&str> = blueprints
+        .names()
+        .filter(|n| *n != MANIFEST && !n.starts_with(PARTIALS))
+        .collect();
+    assert_eq!(named, templates, "blueprints and manifest disagree");
+
+    let mut rendered = BTreeSet::new();
+    for (zone, units) in zones() {
+        for (template, _) in blueprints.render_traced(&zone, &units).expect("renders") {
+            rendered.insert(template);
+        }
+    }
+    let rendered: BTreeSet<&str> = rendered.iter().map(String::as_str).collect();
+    assert_eq!(rendered, templates, "some blueprints never rendered");
+
+    let all_text: String = blueprints.files.values().cloned().collect();
+    for partial in blueprints.names().filter(|n| n.starts_with(PARTIALS)) {
+        let key = partial
+            .trim_start_matches(PARTIALS)
+            .trim_end_matches(SUFFIX);
+        assert!(
+            all_text.contains(&format!("{{{{> {key}")),
+            "partial {key} is never used"
+        );
+    }
+}
+
+/// Pruning each entry's context to the names its blueprint uses, and
+/// compiling blueprints in pieces, change no byte: a blueprint that
+/// reached a value by a name it never writes (a key of a map, a whole
+/// object passed to a helper), or a cut that split a block or a
+/// whitespace trim, would differ here.
+#[test]
+fn the_fast_way_renders_the_same_bytes_as_the_plain_one() {
+    let blueprints = Blueprints::embedded();
+    for (zone, units) in zones() {
+        let pruned = blueprints.render_with(&zone, &units, true).expect("pruned");
+        let whole = blueprints.render_with(&zone, &units, false).expect("whole");
+        assert_eq!(pruned.len(), whole.len());
+        for ((_, a), (_, b)) in pruned.iter().zip(&whole) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{}: pruned and whole differ", a.path);
+        }
+    }
+}
+
+#[test]
+fn strict_mode_refuses_a_missing_value() {
+    let mut blueprints = Blueprints::embedded();
+    blueprints.files.insert(
+        "README.md.hbs".into(),
+        "{{lz.organization.no_such_key}}\n".into(),
+    );
+    let (zone, units) = zones().remove(0);
+    let err = blueprints.render(&zone, &units).expect_err("strict mode");
+    assert!(err.to_string().contains("README.md.hbs"), "{err}");
+}
+
+fn with_manifest_line(from: &str, to: &str) -> Blueprints {
+    let mut blueprints = Blueprints::embedded();
+    let manifest = blueprints.files.get_mut(MANIFEST).expect("manifest");
+    assert!(manifest.contains(from), "{from}");
+    *manifest = manifest.replacen(from, to, 1);
+    blueprints
+}
+
+/// A misspelt name in a `when` condition is an error, not a file
+/// silently left out.
+#[test]
+fn a_misspelt_condition_is_refused() {
+    let (zone, units) = zones().remove(0);
+    for (from, to) in [
+        (
+            "when: lz.logging.cloudwatch_logs_to_s3",
+            "when: lz.logging.cloudwatch_log_to_s3",
+        ),
+        (
+            "when: lz.pipeline.deploy.compute == ec2",
+            "when: lz.pipeline.deploy.compte == ec2",
+        ),
+        ("when: lz.adopted_accounts", "when: lz.adopted_account"),
+    ] {
+        let Err(err) = with_manifest_line(from, to).render(&zone, &units) else {
+            panic!("{to}: rendered");
+        };
+        let misspelt = to
+            .trim_start_matches("when: ")
+            .split(" ==")
+            .next()
+            .unwrap_or_default();
+        assert!(err.to_string().contains(&format!("`{misspelt}`")), "{err}");
+    }
+}
+
+#[test]
+fn a_misspelt_unit_kind_is_refused() {
+    let (zone, units) = zones().remove(0);
+    let Err(err) =
+        with_manifest_line("stack: workload-roles", "stack: workload-role").render(&zone, &units)
+    else {
+        panic!("rendered");
+    };
+    assert!(
+        err.to_string()
+            .contains("`stack: workload-role` names no kind"),
+        "{err}"
+    );
+    let Err(err) =
+        with_manifest_line("stack: workload\n", "stack: workloads\n").render(&zone, &units)
+    else {
+        panic!("rendered");
+    };
+    assert!(err.to_string().contains("`stack: workloads`"), "{err}");
+}
+
+/// Every kind the units have is one the manifest may name, and each
+/// stack kind has its own name.
+#[test]
+fn the_kind_lists_cover_every_unit() {
+    let names: BTreeSet<String> = StackKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(names.len(), StackKind::ALL.len());
+    for (_, units) in zones() {
+        for stack in &units.stacks {
+            assert!(StackKind::ALL.contains(&stack.kind), "{:?}", stack.kind);
+        }
+        for root in &units.terraform_roots {
+            assert!(ROOT_KINDS.contains(&root.kind.as_str()), "{}", root.kind);
+        }
+    }
+}
