@@ -13,6 +13,7 @@ pub mod infra;
 pub mod model;
 pub mod output;
 pub mod problem;
+pub mod quotas;
 pub mod render;
 pub mod text;
 pub mod verify;
@@ -99,16 +100,18 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         .map_err(|e| Error::Bug(e.to_string()))?;
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Each file is parsed once, for the quotas and for every check after.
+    let (parsed, defects) = verify::parse_all(&files);
     let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
-    too_large.extend(verify::template_size_problems(
+    too_large.extend(verify::stack_quota_problems(
         &resolved.zone,
         &resolved.units,
-        &files,
+        &parsed,
     ));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }
-    let defects = verify::verify(&resolved.zone, &resolved.units, &files);
+    let defects = verify::verify_parsed(&resolved.zone, &resolved.units, &parsed, defects);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
         return Err(Error::Bug(lines.join("\n")));

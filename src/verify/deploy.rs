@@ -1,55 +1,9 @@
-//! What a deployment needs of the files: templates within CloudFormation's
-//! size limit, parameters files that match their templates, stacks in an
+//! What a deployment needs of the files: parameters files that match their
+//! templates, stacks in an
 //! order that creates before it uses, guardrails within their quotas, and no
 //! role in Prod that the prod guardrail would lock out.
 
 use super::*;
-
-/// The largest template `create-stack --template-body` accepts, as
-/// scripts/deploy.sh passes them:
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html>
-const TEMPLATE_BODY_LIMIT: usize = 51_200;
-
-/// Templates this version of lzgen cannot deploy, because they grew past the
-/// inline limit with the number of accounts, regions or OUs. Valid answers,
-/// but beyond what this version handles: a clear refusal naming the sizes
-/// (exit 2), never "a bug in lzgen".
-pub fn template_size_problems(
-    lz: &LandingZone,
-    units: &Units,
-    files: &[RenderedFile],
-) -> Vec<Problem> {
-    if !lz.organization.iac.cloudformation() {
-        return Vec::new();
-    }
-    let templates: std::collections::HashSet<&str> =
-        units.stacks.iter().map(|s| s.template.as_str()).collect();
-    let workloads = lz.accounts.iter().filter(|a| a.workload).count();
-    let regions = 1 + lz.organization.other_regions.len();
-    files
-        .iter()
-        .filter(|f| templates.contains(f.path.as_str()) && f.bytes.len() > TEMPLATE_BODY_LIMIT)
-        .map(|f| {
-            Problem::new(
-                "accounts",
-                format!(
-                    "expected a landing zone whose CloudFormation templates fit in {TEMPLATE_BODY_LIMIT} bytes \
-                     (the most CloudFormation takes inline, as scripts/deploy.sh passes them), found {} at {} bytes \
-                     with {} account(s), {workloads} of them workloads, {regions} region(s) and {} OU(s)",
-                    f.path,
-                    f.bytes.len(),
-                    lz.accounts.len(),
-                    lz.ous.len()
-                ),
-            )
-            .with_hint(format!(
-                "lzgen {} does not yet upload large templates to S3; deploy fewer workload accounts or regions, \
-                 or write Terraform instead (--set organization.iac=terraform)",
-                env!("CARGO_PKG_VERSION")
-            ))
-        })
-        .collect()
-}
 
 /// Under `deny-manual-prod-changes`, only the landing zone's own roles may
 /// change a Prod account. Every role a template creates in a workload account

@@ -121,13 +121,23 @@ fn parse_one(file: &RenderedFile) -> (Doc, Option<Defect>, Option<Defect>) {
 
 /// Checks every file; returns every defect found.
 pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<Defect> {
-    let (parsed, mut defects) = parse_all(files);
+    let (parsed, defects) = parse_all(files);
+    verify_parsed(lz, units, &parsed, defects)
+}
+
+/// `verify` on files already parsed, adding to the defects `parse_all` found.
+pub(crate) fn verify_parsed(
+    lz: &LandingZone,
+    units: &Units,
+    parsed: &[Parsed<'_>],
+    mut defects: Vec<Defect>,
+) -> Vec<Defect> {
     if lz.organization.iac.cloudformation() {
-        defects.extend(parameters_match_templates(&units.stacks, &parsed));
+        defects.extend(parameters_match_templates(&units.stacks, parsed));
         defects.extend(prod_roles_outside_the_guardrail_of(
             lz,
             &units.stacks,
-            &parsed,
+            parsed,
         ));
         defects.extend(
             deploy_order_problems(lz, &units.stacks)
@@ -146,13 +156,15 @@ pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<De
             message,
         }));
     }
-    defects.extend(policy_invariants_of(&parsed));
+    defects.extend(policy_invariants_of(parsed));
     defects
 }
 
 mod deploy;
 mod policy;
+mod quotas;
 mod terraform;
 
 pub use deploy::*;
 pub use policy::*;
+pub(crate) use quotas::stack_quota_problems;

@@ -152,3 +152,60 @@ fn a_flood_of_keys_is_refused_at_once() {
             "expected a mapping of at most 200 keys, found 200000",
         ));
 }
+
+/// An organization that outgrows a CloudFormation quota (here 60 workload
+/// accounts make `organization.yaml` larger than CloudFormation takes
+/// inline) is refused as input, naming the key, the file, the quota and
+/// its page; exit 2 and nothing written, never "a bug in lzgen".
+#[test]
+fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("lzgen.yaml");
+    let mut accounts = String::new();
+    for (name, roles) in [
+        ("log-archive", "[log-archive]"),
+        ("tooling", "[tooling, artifact]"),
+    ] {
+        accounts.push_str(&format!(
+            "  - name: {name}\n    roles: {roles}\n    email: aws+{name}@example.org\n    ou: Core\n"
+        ));
+    }
+    for i in 0..60 {
+        accounts.push_str(&format!(
+            "  - name: w{i:03}\n    roles: [workload]\n    email: aws+w{i:03}@example.org\n    ou: Workloads\n"
+        ));
+    }
+    fs::write(
+        &config,
+        format!(
+            "version: 1\norganization:\n  name: big\n  home_region: us-east-1\n  regions: [us-east-1]\n  iac: cloudformation\n\
+             organizational_units:\n  - name: Core\n  - name: Workloads\naccounts:\n{accounts}\
+             pipeline:\n  application: app\n  source:\n    provider: codecommit\n    repository: app\n    branch: main\n\
+             \x20 build:\n    runtime: python\n  deploy:\n    compute: ecs\n    strategy: blue-green\n"
+        ),
+    )
+    .expect("write");
+    let (_keep, target) = crate::support::fresh_target();
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .arg("--config")
+        .arg(&config)
+        .arg("--yes")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: accounts: expected every CloudFormation template within AWS's quota of 51200 bytes"))
+        .stderr(predicate::str::contains("cloudformation/organization/organization.yaml at "))
+        .stderr(predicate::str::contains("cloudformation-limits.html"))
+        .stderr(predicate::str::contains("bug").not());
+    assert!(!target.exists(), "nothing is written");
+    // validate refuses the same answers.
+    lzgen()
+        .args(["validate", "--yes", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: accounts: expected every CloudFormation template",
+        ));
+}

@@ -3,15 +3,16 @@
 
 use super::*;
 
-pub const S3_BUCKET_NAME: usize = 63;
-pub const IAM_ROLE_NAME: usize = 64;
+// The values live in `crate::quotas`, with the pages that state them.
+pub const S3_BUCKET_NAME: usize = crate::quotas::S3_BUCKET_NAME.value;
+pub const IAM_ROLE_NAME: usize = crate::quotas::IAM_ROLE_NAME.value;
 /// AWS Organizations' defaults; `guardrails.quotas` overrides them.
-pub const SCPS_PER_TARGET: usize = 10;
-pub const SCP_CHARACTERS: usize = 10_240;
-pub const ALARMS_PER_DEPLOYMENT_GROUP: usize = 10;
-pub const ACTIONS_PER_STAGE: usize = 50;
-pub const STAGES_PER_PIPELINE: usize = 50;
-pub const ACCOUNT_EMAIL: usize = 64;
+pub const SCPS_PER_TARGET: usize = crate::quotas::SCPS_PER_TARGET.value;
+pub const SCP_CHARACTERS: usize = crate::quotas::SCP_SIZE.value;
+pub const ALARMS_PER_DEPLOYMENT_GROUP: usize = crate::quotas::ALARMS_PER_DEPLOYMENT_GROUP.value;
+pub const ACTIONS_PER_STAGE: usize = crate::quotas::ACTIONS_PER_STAGE.value;
+pub const STAGES_PER_PIPELINE: usize = crate::quotas::STAGES_PER_PIPELINE.value;
+pub const ACCOUNT_EMAIL: usize = crate::quotas::ACCOUNT_EMAIL.value;
 /// A Lambda traffic shift must end within the deployer's 480-minute
 /// CodeBuild limit, with room to publish and check the version.
 pub const LAMBDA_RELEASE_MINUTES: u32 = 450;
