@@ -103,6 +103,10 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
     // Each file is parsed once, for the quotas and for every check after.
     let (parsed, defects) = verify::parse_all(&files);
     let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
+    too_large.extend(verify::policy_quota_problems(
+        &resolved.zone,
+        &resolved.units,
+    ));
     too_large.extend(verify::stack_quota_problems(
         &resolved.zone,
         &resolved.units,

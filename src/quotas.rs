@@ -107,8 +107,57 @@ pub const SCP_SIZE: Quota = Quota {
     page: ORGS,
 };
 
+pub const IAM_TRUST_POLICY: Quota = Quota {
+    name: "IAM role trust policy, without whitespace",
+    value: 2_048,
+    unit: "characters",
+    page: IAM,
+};
+pub const IAM_ROLE_INLINE_POLICIES: Quota = Quota {
+    name: "IAM inline policies of one role together, without whitespace",
+    value: 10_240,
+    unit: "characters",
+    page: IAM,
+};
+pub const IAM_MANAGED_POLICY: Quota = Quota {
+    name: "IAM managed policy, without whitespace",
+    value: 6_144,
+    unit: "characters",
+    page: IAM,
+};
+pub const KMS_KEY_POLICY: Quota = Quota {
+    name: "KMS key policy",
+    value: 32_768,
+    unit: "bytes",
+    page: "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
+};
+pub const S3_BUCKET_POLICY: Quota = Quota {
+    name: "S3 bucket policy",
+    value: 20_480,
+    unit: "bytes",
+    page: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
+};
+pub const SNS_TOPIC_POLICY: Quota = Quota {
+    name: "SNS topic policy",
+    value: 30_720,
+    unit: "bytes",
+    page: "https://docs.aws.amazon.com/general/latest/gr/sns.html",
+};
+pub const ECR_REPOSITORY_POLICY: Quota = Quota {
+    name: "ECR repository policy",
+    value: 10_240,
+    unit: "characters",
+    page: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html",
+};
+pub const LOGS_DESTINATION_POLICY: Quota = Quota {
+    name: "CloudWatch Logs destination access policy",
+    value: 5_120,
+    unit: "bytes",
+    page: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html",
+};
+
 /// The table, in the order of the README.
-pub const ALL: [Quota; 13] = [
+pub const ALL: [Quota; 21] = [
     TEMPLATE_BODY_INLINE,
     RESOURCES_PER_STACK,
     PARAMETERS_PER_STACK,
@@ -122,6 +171,14 @@ pub const ALL: [Quota; 13] = [
     ACCOUNT_EMAIL,
     SCPS_PER_TARGET,
     SCP_SIZE,
+    IAM_TRUST_POLICY,
+    IAM_ROLE_INLINE_POLICIES,
+    IAM_MANAGED_POLICY,
+    KMS_KEY_POLICY,
+    S3_BUCKET_POLICY,
+    SNS_TOPIC_POLICY,
+    ECR_REPOSITORY_POLICY,
+    LOGS_DESTINATION_POLICY,
 ];
 
 /// The table as lzgen's README shows it.

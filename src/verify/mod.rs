@@ -167,4 +167,4 @@ mod terraform;
 
 pub use deploy::*;
 pub use policy::*;
-pub(crate) use quotas::stack_quota_problems;
+pub(crate) use quotas::{policy_quota_problems, stack_quota_problems};

@@ -86,6 +86,46 @@ pub(crate) fn stack_quota_problems(
     problems
 }
 
+/// Every typed policy within the quota of where AWS holds it (a trust
+/// policy, a key policy, a bucket policy…), its size estimated with each
+/// reference at its longest value (`render::policy::estimated_size`). The
+/// inline policies of one role are checked one by one; AWS's quota is on
+/// their sum, which lzgen's roles reach only with the one policy that
+/// grows with accounts.
+pub(crate) fn policy_quota_problems(lz: &LandingZone, units: &Units) -> Vec<Problem> {
+    let workloads = lz.accounts.iter().filter(|a| a.workload).count();
+    let regions = 1 + lz.organization.other_regions.len();
+    units
+        .policies
+        .placed()
+        .into_iter()
+        .filter(|(_, _, policy)| !policy.statements.is_empty())
+        .filter_map(|(name, placement, policy)| {
+            let quota = placement.quota()?;
+            let size = crate::render::policy::estimated_size(policy);
+            (size > quota.value).then(|| {
+                Problem::new(
+                    "accounts",
+                    format!(
+                        "expected every policy within AWS's quotas, found the {name} policy at about {size} {} \
+                         against {} {} ({}) with {} account(s), {workloads} of them workloads, and {regions} region(s)",
+                        quota.unit,
+                        quota.value,
+                        quota.unit,
+                        quota.name,
+                        lz.accounts.len()
+                    ),
+                )
+                .with_hint(format!(
+                    "lzgen {} still names each account in this policy; deploy fewer workload accounts or regions. The quota: {}",
+                    env!("CARGO_PKG_VERSION"),
+                    quota.page
+                ))
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +195,48 @@ mod tests {
             found[1]
         );
         assert!(found[2].contains("quota of 200 outputs"), "{}", found[2]);
+    }
+
+    #[test]
+    fn every_policy_of_the_standard_preset_fits_and_a_growing_trust_is_refused() {
+        let (zone, units) = standard();
+        assert_eq!(policy_quota_problems(&zone, &units), Vec::<Problem>::new());
+        // The trust CloudWatch Logs uses names every sending account.
+        let text = PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .expect("preset")
+            .yaml;
+        let mut answers: Answers = serde_yaml::from_str(text).expect("answers");
+        let template = answers
+            .accounts
+            .as_ref()
+            .and_then(|a| {
+                a.iter().find(|a| {
+                    a.roles
+                        .as_deref()
+                        .is_some_and(|r| r.iter().any(|r| r == "workload"))
+                })
+            })
+            .cloned()
+            .expect("a workload");
+        for i in 0..80 {
+            let mut extra = template.clone();
+            extra.name = Some(format!("w{i:03}"));
+            extra.email = Some(format!("aws+w{i:03}@example.org"));
+            answers.accounts.as_mut().expect("accounts").push(extra);
+        }
+        let zone = crate::model::build(&answers).expect("valid").0;
+        let units = Units::derive(&zone);
+        let found = policy_quota_problems(&zone, &units);
+        assert!(
+            found.iter().any(|p| p.key == "accounts"
+                && p.message
+                    .contains("the logs_to_firehose_trust policy at about")
+                && p.message
+                    .contains("against 2048 characters (IAM role trust policy")),
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ use serde::Serialize;
 /// Declares `Policies` with one field per policy, how each is built, and
 /// `all()`, so a policy is named in one place only.
 macro_rules! policies {
-    ($( $(#[$doc:meta])* $name:ident = $build:expr; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $place:ident = $build:expr; )*) => {
         /// Every policy built as data; the blueprints know each by its field name.
         #[derive(Debug, Clone)]
         pub struct Policies {
@@ -45,94 +45,142 @@ macro_rules! policies {
             pub fn all(&self) -> Vec<(&'static str, &Policy)> {
                 vec![ $( (stringify!($name), &self.$name), )* ]
             }
+
+            /// Each policy with its name and where AWS holds it.
+            pub fn placed(&self) -> Vec<(&'static str, Placement, &Policy)> {
+                vec![ $( (stringify!($name), Placement::$place, &self.$name), )* ]
+            }
         }
     };
 }
 
+/// Where AWS holds a policy, which sets the quota on its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// A role's trust policy.
+    Trust,
+    /// An inline policy of a role.
+    RoleInline,
+    /// A customer managed policy.
+    Managed,
+    /// A KMS key policy.
+    Key,
+    /// An S3 bucket policy.
+    Bucket,
+    /// An SNS topic policy.
+    Topic,
+    /// An ECR repository policy.
+    Repository,
+    /// A CloudWatch Logs destination's access policy.
+    Destination,
+    /// An EventBridge event bus policy (one statement per resource).
+    EventBus,
+}
+
+impl Placement {
+    /// The quota on a policy held here (`crate::quotas`), if AWS states one.
+    pub fn quota(self) -> Option<crate::quotas::Quota> {
+        use crate::quotas;
+        match self {
+            Placement::Trust => Some(quotas::IAM_TRUST_POLICY),
+            Placement::RoleInline => Some(quotas::IAM_ROLE_INLINE_POLICIES),
+            Placement::Managed => Some(quotas::IAM_MANAGED_POLICY),
+            Placement::Key => Some(quotas::KMS_KEY_POLICY),
+            Placement::Bucket => Some(quotas::S3_BUCKET_POLICY),
+            Placement::Topic => Some(quotas::SNS_TOPIC_POLICY),
+            Placement::Repository => Some(quotas::ECR_REPOSITORY_POLICY),
+            Placement::Destination => Some(quotas::LOGS_DESTINATION_POLICY),
+            // EventBridge states its quota on the whole bus policy, which
+            // holds one statement from lzgen: no growth to check.
+            Placement::EventBus => None,
+        }
+    }
+}
+
 policies! {
     /// The log-archive account: its key, its log bucket, its access-log bucket.
-    log_key = log_archive::log_key;
-    log_bucket = log_archive::log_bucket;
-    access_log_bucket = log_archive::access_log_bucket;
+    log_key: Key = log_archive::log_key;
+    log_bucket: Bucket = log_archive::log_bucket;
+    access_log_bucket: Bucket = log_archive::access_log_bucket;
     /// The artifact account, the same in every region: its key, its bucket,
     /// that bucket's access-log bucket, and the image repository.
-    artifact_key = artifact::key;
-    artifact_bucket = artifact::bucket;
-    artifact_access_log_bucket = artifact::access_log_bucket;
-    repository = artifact::repository;
+    artifact_key: Key = artifact::key;
+    artifact_bucket: Bucket = artifact::bucket;
+    artifact_access_log_bucket: Bucket = artifact::access_log_bucket;
+    repository: Repository = artifact::repository;
     /// The log-archive account in each region: the stream's role, the role
     /// CloudWatch Logs delivers with, and the destination.
-    firehose_trust = |_| log_destination::firehose_trust();
-    firehose = |_| log_destination::firehose();
-    logs_to_firehose_trust = log_destination::logs_to_firehose_trust;
-    logs_to_firehose = log_destination::logs_to_firehose;
-    log_destination = log_destination::destination;
+    firehose_trust: Trust = |_| log_destination::firehose_trust();
+    firehose: RoleInline = |_| log_destination::firehose();
+    logs_to_firehose_trust: Trust = log_destination::logs_to_firehose_trust;
+    logs_to_firehose: RoleInline = log_destination::logs_to_firehose;
+    log_destination: Destination = log_destination::destination;
     /// The security account: the findings key and topic in each region, the
     /// Config aggregator's role and the Slack channel's in the home region.
-    findings_key = |_| security::findings_key();
-    findings_topic = security::findings_topic;
-    config_aggregator_trust = |_| security::config_aggregator_trust();
-    security_chatbot_trust = |_| security::chatbot_trust();
-    security_chatbot_guardrail = |_| security::chatbot_read_findings();
+    findings_key: Key = |_| security::findings_key();
+    findings_topic: Topic = security::findings_topic;
+    config_aggregator_trust: Trust = |_| security::config_aggregator_trust();
+    security_chatbot_trust: Trust = |_| security::chatbot_trust();
+    security_chatbot_guardrail: Managed = |_| security::chatbot_read_findings();
     /// Every account's baseline: the drift reader (CloudFormation only),
     /// AWS Config's recorder and remediation roles.
-    drift_reader_trust = baseline::drift_reader_trust;
-    drift_reader = baseline::drift_reader;
-    config_recorder_trust = |_| baseline::config_recorder_trust();
-    config_delivery = |_| baseline::config_delivery();
-    remediation_trust = |_| baseline::remediation_trust();
-    remediation = |_| baseline::remediation();
+    drift_reader_trust: Trust = baseline::drift_reader_trust;
+    drift_reader: RoleInline = baseline::drift_reader;
+    config_recorder_trust: Trust = |_| baseline::config_recorder_trust();
+    config_delivery: RoleInline = |_| baseline::config_delivery();
+    remediation_trust: Trust = |_| baseline::remediation_trust();
+    remediation: RoleInline = |_| baseline::remediation();
     /// The tooling account's governance: the notices key (the drift key in
     /// CloudFormation, which also encrypts the drift function's logs), the
     /// alarms topic, the Slack channel, and the drift function
     /// (CloudFormation only).
-    notices_key = |_| governance::notices_key();
-    drift_key = governance::drift_key;
-    alarms_topic = governance::alarms_topic;
-    drift_topic = |_| governance::drift_topic();
-    drift_function_trust = |_| governance::drift_function_trust();
-    drift_function = governance::drift_function;
-    chatbot_guardrail = governance::chatbot_guardrail;
-    chatbot_trust = |_| governance::chatbot_trust();
+    notices_key: Key = |_| governance::notices_key();
+    drift_key: Key = governance::drift_key;
+    alarms_topic: Topic = governance::alarms_topic;
+    drift_topic: Topic = |_| governance::drift_topic();
+    drift_function_trust: Trust = |_| governance::drift_function_trust();
+    drift_function: RoleInline = governance::drift_function;
+    chatbot_guardrail: Managed = governance::chatbot_guardrail;
+    chatbot_trust: Trust = |_| governance::chatbot_trust();
     /// The tooling account's default event bus (one statement: its
     /// CloudFormation resource takes a single statement).
-    event_bus = governance::event_bus;
+    event_bus: EventBus = governance::event_bus;
     /// The Terraform state (Terraform only) and an adopted account's
     /// administration role (CloudFormation only).
-    state_key = |_| foundation::state_key();
-    state_bucket = |_| foundation::state_bucket();
-    adopted_account_access_trust = |_| foundation::adopted_account_access_trust();
+    state_key: Key = |_| foundation::state_key();
+    state_bucket: Bucket = |_| foundation::state_bucket();
+    adopted_account_access_trust: Trust = |_| foundation::adopted_account_access_trust();
     /// The tooling account's pipeline: the notifications key and topic, the
     /// pipeline's, build project's and (Lambda) deployer project's roles.
-    pipeline_notifications_key = tooling::notifications_key;
-    pipeline_notifications_topic = |_| tooling::notifications_topic();
-    pipeline_trust = |_| tooling::pipeline_trust();
-    pipeline = tooling::pipeline;
-    build_trust = |_| tooling::build_trust();
-    build = tooling::build;
-    deployer = tooling::deployer;
+    pipeline_notifications_key: Key = tooling::notifications_key;
+    pipeline_notifications_topic: Topic = |_| tooling::notifications_topic();
+    pipeline_trust: Trust = |_| tooling::pipeline_trust();
+    pipeline: RoleInline = tooling::pipeline;
+    build_trust: Trust = |_| tooling::build_trust();
+    build: RoleInline = tooling::build;
+    deployer: RoleInline = tooling::deployer;
     /// Every workload target: the VPC's flow-log role and the alarm
     /// forwarding role.
-    flow_logs_trust = |_| targets::flow_logs_trust();
-    flow_logs = |_| targets::flow_logs();
-    alarm_forwarding_trust = |_| targets::alarm_forwarding_trust();
-    alarm_forwarding = targets::alarm_forwarding;
+    flow_logs_trust: Trust = |_| targets::flow_logs_trust();
+    flow_logs: RoleInline = |_| targets::flow_logs();
+    alarm_forwarding_trust: Trust = |_| targets::alarm_forwarding_trust();
+    alarm_forwarding: RoleInline = targets::alarm_forwarding;
     /// Every workload account's roles (the same in each): the deployment
     /// role, CloudFormation's, CodeDeploy's, and the application's own for
     /// its compute; a policy another compute needs is empty.
-    workload_deployment_trust = workload::deployment_trust;
-    workload_deploy = workload::deploy;
-    workload_cloudformation_trust = |_| workload::cloudformation_trust();
-    workload_application_stack = workload::application_stack;
-    workload_codedeploy_trust = |_| workload::codedeploy_trust();
-    workload_codedeploy = workload::codedeploy;
-    task_trust = workload::task_trust;
-    start_tasks = workload::start_tasks;
-    instance_trust = workload::instance_trust;
-    fetch_releases = workload::fetch_releases;
-    function_trust = workload::function_trust;
-    function_run = workload::run;
-    check_the_new_version = workload::check_the_new_version;
+    workload_deployment_trust: Trust = workload::deployment_trust;
+    workload_deploy: RoleInline = workload::deploy;
+    workload_cloudformation_trust: Trust = |_| workload::cloudformation_trust();
+    workload_application_stack: RoleInline = workload::application_stack;
+    workload_codedeploy_trust: Trust = |_| workload::codedeploy_trust();
+    workload_codedeploy: RoleInline = workload::codedeploy;
+    task_trust: Trust = workload::task_trust;
+    start_tasks: RoleInline = workload::start_tasks;
+    instance_trust: Trust = workload::instance_trust;
+    fetch_releases: RoleInline = workload::fetch_releases;
+    function_trust: Trust = workload::function_trust;
+    function_run: RoleInline = workload::run;
+    check_the_new_version: RoleInline = workload::check_the_new_version;
 }
 
 /// One piece of a value: text, or a reference each flavour spells its way.

@@ -324,6 +324,69 @@ pub fn cfn_json(policy: &Policy) -> String {
     )
 }
 
+/// How long a policy is as AWS counts it, estimated before any value is
+/// known: the JSON document without whitespace outside strings, with each
+/// reference at the longest value it can take (a partition `aws-us-gov`,
+/// a 14-character region, a 12-digit account, a 34-character organization
+/// ID, an ARN at 128 characters, any other name at 63). IAM counts
+/// characters without whitespace; KMS, S3, SNS and CloudWatch Logs count
+/// bytes of the document as sent, which a compact document also meets.
+pub fn estimated_size(policy: &Policy) -> usize {
+    let json = cfn_json(policy);
+    let mut size = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = json.as_str();
+    while let Some(c) = rest.chars().next() {
+        if in_string && c == '$' && rest.starts_with("${!") {
+            // `${!` stands for a literal `${`.
+            size += 2;
+            rest = &rest[3..];
+            continue;
+        }
+        if in_string
+            && c == '$'
+            && rest.starts_with("${")
+            && let Some(end) = rest.find('}')
+        {
+            size += reference_length(&rest[2..end]);
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            size += c.len_utf8();
+        } else if c == '"' {
+            in_string = true;
+            size += 1;
+        } else if !c.is_whitespace() {
+            size += c.len_utf8();
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    size
+}
+
+/// The longest value a reference in a policy can take.
+fn reference_length(name: &str) -> usize {
+    match name {
+        "AWS::Partition" => "aws-us-gov".len(),
+        "AWS::Region" => "ap-southeast-5".len(),
+        "AWS::AccountId" => 12,
+        "AWS::URLSuffix" => "amazonaws.com.cn".len(),
+        _ if name.ends_with("AccountId") => 12,
+        _ if name.ends_with("OrganizationId") => 34,
+        _ if name.ends_with("Arn") => 128,
+        _ => 63,
+    }
+}
+
 /// An HCL string literal.
 fn hcl_string(s: &str) -> String {
     super::helpers::hcl(&Value::String(s.into()))

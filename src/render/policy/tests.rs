@@ -150,3 +150,41 @@ mod both_flavours {
         }
     }
 }
+
+/// The size estimate is the compact JSON document with each reference at
+/// its longest value: checked against serde_json's own compact form of
+/// every policy of every preset, references written out at those lengths,
+/// and on a hostile statement whose text holds quotes, `${` and spaces.
+#[test]
+fn the_size_estimate_is_the_compact_document_with_references_at_their_longest() {
+    let resolve = |json: &str| -> String {
+        let mut out = String::new();
+        let mut rest = json;
+        while let Some(at) = rest.find("${") {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            if let Some(literal) = tail.strip_prefix("${!") {
+                out.push_str("${");
+                rest = literal;
+            } else {
+                let end = tail.find('}').expect("closed");
+                out.push_str(&"x".repeat(reference_length(&tail[2..end])));
+                rest = &tail[end + 1..];
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let mut policies: Vec<Policy> = vec![Policy::new(vec![hostile()])];
+    for preset in crate::config::PRESETS {
+        let answers: crate::config::Answers = serde_yaml::from_str(preset.yaml).expect("answers");
+        let zone = crate::model::build(&answers).expect("valid").0;
+        let units = crate::infra::Units::derive(&zone);
+        policies.extend(units.policies.all().into_iter().map(|(_, p)| p.clone()));
+    }
+    for policy in policies.iter().filter(|p| !p.statements.is_empty()) {
+        let doc: Value = serde_json::from_str(&resolve(&cfn_json(policy))).expect("JSON");
+        let compact = serde_json::to_string(&doc).expect("compact");
+        assert_eq!(estimated_size(policy), compact.len(), "{compact}");
+    }
+}
