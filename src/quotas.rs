@@ -70,6 +70,12 @@ pub const ACTIONS_PER_STAGE: Quota = Quota {
     unit: "actions",
     page: PIPELINE,
 };
+pub const ACTIONS_PER_PIPELINE: Quota = Quota {
+    name: "CodePipeline actions in one pipeline",
+    value: 500,
+    unit: "actions",
+    page: PIPELINE,
+};
 pub const ALARMS_PER_DEPLOYMENT_GROUP: Quota = Quota {
     name: "CodeDeploy CloudWatch alarms on one deployment group",
     value: 10,
@@ -157,7 +163,7 @@ pub const LOGS_DESTINATION_POLICY: Quota = Quota {
 };
 
 /// The table, in the order of the README.
-pub const ALL: [Quota; 21] = [
+pub const ALL: [Quota; 22] = [
     TEMPLATE_BODY_INLINE,
     RESOURCES_PER_STACK,
     PARAMETERS_PER_STACK,
@@ -165,6 +171,7 @@ pub const ALL: [Quota; 21] = [
     STACK_NAME,
     STAGES_PER_PIPELINE,
     ACTIONS_PER_STAGE,
+    ACTIONS_PER_PIPELINE,
     ALARMS_PER_DEPLOYMENT_GROUP,
     IAM_ROLE_NAME,
     S3_BUCKET_NAME,

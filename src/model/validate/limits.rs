@@ -12,6 +12,7 @@ pub const SCP_CHARACTERS: usize = crate::quotas::SCP_SIZE.value;
 pub const ALARMS_PER_DEPLOYMENT_GROUP: usize = crate::quotas::ALARMS_PER_DEPLOYMENT_GROUP.value;
 pub const ACTIONS_PER_STAGE: usize = crate::quotas::ACTIONS_PER_STAGE.value;
 pub const STAGES_PER_PIPELINE: usize = crate::quotas::STAGES_PER_PIPELINE.value;
+pub const ACTIONS_PER_PIPELINE: usize = crate::quotas::ACTIONS_PER_PIPELINE.value;
 pub const ACCOUNT_EMAIL: usize = crate::quotas::ACCOUNT_EMAIL.value;
 /// A Lambda traffic shift must end within the deployer's 480-minute
 /// CodeBuild limit, with room to publish and check the version.

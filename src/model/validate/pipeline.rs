@@ -526,6 +526,26 @@ impl Validator {
             );
             return None;
         }
+        // One source and one build action, an approval where a stage asks
+        // for one, and a deploy action per account and region.
+        let action_count: usize = 2 + pipeline
+            .stages
+            .iter()
+            .map(|s| {
+                usize::from(s.approval) + s.waves.iter().map(|w| w.actions.len()).sum::<usize>()
+            })
+            .sum::<usize>();
+        if action_count > limits::ACTIONS_PER_PIPELINE {
+            self.problem_hint(
+                "pipeline.stages",
+                format!(
+                    "expected a pipeline of at most {} actions (the CodePipeline limit), found {action_count} (source, build, approvals and one deploy action per account and region)",
+                    limits::ACTIONS_PER_PIPELINE
+                ),
+                "list fewer accounts in pipeline.stages, or deploy to fewer regions",
+            );
+            return None;
+        }
         Some(pipeline)
     }
 }

@@ -178,6 +178,38 @@ fn a_pipeline_of_more_than_50_stages_is_refused() {
     );
 }
 
+/// 125 workload accounts (dev, prod and 123 more) in 4 regions fit in 50
+/// stages (waves of 50) but not in CodePipeline's 500 actions: source and
+/// build, no approval in this preset, and 500 deploy actions.
+#[test]
+fn a_pipeline_of_more_than_500_actions_is_refused() {
+    let mut a = standard();
+    for i in 0..123 {
+        accounts(&mut a).push(workload(&format!("team{i}"), "Workloads/NonProd"));
+    }
+    org(&mut a).regions = Some(vec![
+        "us-east-1".into(),
+        "us-west-2".into(),
+        "eu-west-1".into(),
+        "eu-central-1".into(),
+    ]);
+    assert_eq!(
+        only(&a),
+        "pipeline.stages: expected a pipeline of at most 500 actions (the CodePipeline limit), found 502 (source, build, approvals and one deploy action per account and region) (list fewer accounts in pipeline.stages, or deploy to fewer regions)"
+    );
+    // One account fewer: 498 actions, accepted.
+    accounts(&mut a).pop();
+    let (zone, _) = zone(&a);
+    let actions: usize = zone
+        .pipeline
+        .stages
+        .iter()
+        .flat_map(|s| &s.waves)
+        .map(|w| w.actions.len())
+        .sum();
+    assert_eq!(actions, 124 * 4);
+}
+
 #[test]
 fn compute_and_strategy_form_a_valid_pair() {
     let invalid = [
