@@ -100,8 +100,8 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         .map_err(|e| Error::Bug(e.to_string()))?;
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    // Each file is parsed once, for the quotas and for every check after.
-    let (parsed, defects) = verify::parse_all(&files);
+    // Each file is read once, for the quotas and for every check after.
+    let summaries = verify::summarize_all(&resolved.zone, &resolved.units, &files);
     let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
     too_large.extend(verify::policy_quota_problems(
         &resolved.zone,
@@ -110,12 +110,13 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
     too_large.extend(verify::stack_quota_problems(
         &resolved.zone,
         &resolved.units,
-        &parsed,
+        &files,
+        &summaries,
     ));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }
-    let defects = verify::verify_parsed(&resolved.zone, &resolved.units, &parsed, defects);
+    let defects = verify::verify_summarized(&resolved.zone, &resolved.units, &files, summaries);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
         return Err(Error::Bug(lines.join("\n")));

@@ -15,48 +15,63 @@ pub fn prod_roles_outside_the_guardrail(
     stacks: &[Stack],
     files: &[RenderedFile],
 ) -> Vec<Defect> {
-    prod_roles_outside_the_guardrail_of(lz, stacks, &parse_all(files).0)
+    let prod = ProdRoles::new(lz, stacks);
+    files
+        .iter()
+        .flat_map(|file| {
+            let parsed = Parsed {
+                file,
+                doc: parse_one(file).0,
+            };
+            prod.check(&parsed)
+        })
+        .collect()
 }
 
-/// `prod_roles_outside_the_guardrail` on files already parsed.
-pub(crate) fn prod_roles_outside_the_guardrail_of(
-    lz: &LandingZone,
-    stacks: &[Stack],
-    files: &[Parsed<'_>],
-) -> Vec<Defect> {
-    use crate::infra::StackKind;
-    if !lz
-        .guardrails
-        .iter()
-        .any(|g| g.kind == "deny-manual-prod-changes")
-    {
-        return Vec::new();
-    }
-    let prod_templates: BTreeSet<&str> = stacks
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.kind,
-                StackKind::WorkloadRoles | StackKind::WorkloadTarget | StackKind::Baseline
-            )
-        })
-        .map(|s| s.template.as_str())
-        .collect();
-    let exempt = |arn_tail: &str| {
-        lz.prod_change_roles
+/// The templates deployed in Prod accounts and the roles the prod guardrail
+/// exempts, worked out once for every file.
+pub(crate) struct ProdRoles<'a> {
+    /// Empty when the landing zone has no prod guardrail.
+    templates: BTreeSet<&'a str>,
+    exempt: &'a [String],
+}
+
+impl<'a> ProdRoles<'a> {
+    pub(crate) fn new(lz: &'a LandingZone, stacks: &'a [Stack]) -> ProdRoles<'a> {
+        use crate::infra::StackKind;
+        let guarded = lz
+            .guardrails
             .iter()
-            .any(|pattern| glob_matches(pattern, arn_tail))
-    };
-    let mut defects = Vec::new();
-    for parsed in files
-        .iter()
-        .filter(|f| prod_templates.contains(f.file.path.as_str()))
-    {
+            .any(|g| g.kind == "deny-manual-prod-changes");
+        ProdRoles {
+            templates: stacks
+                .iter()
+                .filter(|s| {
+                    guarded
+                        && matches!(
+                            s.kind,
+                            StackKind::WorkloadRoles
+                                | StackKind::WorkloadTarget
+                                | StackKind::Baseline
+                        )
+                })
+                .map(|s| s.template.as_str())
+                .collect(),
+            exempt: &lz.prod_change_roles,
+        }
+    }
+
+    /// The roles of one template in Prod that the guardrail does not exempt.
+    pub(crate) fn check(&self, parsed: &Parsed<'_>) -> Vec<Defect> {
+        let mut defects = Vec::new();
+        if !self.templates.contains(parsed.file.path.as_str()) {
+            return defects;
+        }
         let (file, Doc::Yaml(doc)) = (parsed.file, &parsed.doc) else {
-            continue;
+            return defects;
         };
         let Some(resources) = doc.get("Resources").and_then(Value::as_mapping) else {
-            continue;
+            return defects;
         };
         for (logical, resource) in resources {
             if resource.get("Type").and_then(Value::as_str) != Some("AWS::IAM::Role") {
@@ -74,7 +89,11 @@ pub(crate) fn prod_roles_outside_the_guardrail_of(
                 .and_then(Value::as_str)
                 .unwrap_or("<generated>");
             let tail = format!("{path}{name}");
-            if !exempt(&tail) {
+            if !self
+                .exempt
+                .iter()
+                .any(|pattern| glob_matches(pattern, &tail))
+            {
                 defects.push(Defect {
                     path: file.path.clone(),
                     message: format!(
@@ -84,8 +103,8 @@ pub(crate) fn prod_roles_outside_the_guardrail_of(
                 });
             }
         }
+        defects
     }
-    defects
 }
 
 /// Whether `text` matches `pattern`, where `*` stands for any run of
@@ -146,10 +165,15 @@ pub fn scp_quota_problems(lz: &LandingZone, files: &[RenderedFile]) -> Vec<Probl
 
 /// A stack's parameters file must give exactly the parameters its template
 /// declares (a missing one fails the deploy, an extra one is refused).
-pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[Parsed<'_>]) -> Vec<Defect> {
-    let by_path: BTreeMap<&str, &Doc> = files
+pub(super) fn parameters_match_templates(
+    stacks: &[Stack],
+    files: &[RenderedFile],
+    summaries: &[Summary],
+) -> Vec<Defect> {
+    let by_path: BTreeMap<&str, &Summary> = files
         .iter()
-        .map(|f| (f.file.path.as_str(), &f.doc))
+        .map(|f| f.path.as_str())
+        .zip(summaries)
         .collect();
     let mut defects = Vec::new();
     for stack in stacks {
@@ -166,33 +190,12 @@ pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[Parsed<'_>])
             });
             continue;
         };
-        let declared: BTreeSet<String> = match template {
-            Doc::Yaml(doc) => doc.get("Parameters").and_then(Value::as_mapping),
-            _ => None,
-        }
-        .map(|m| {
-            m.keys()
-                .filter_map(|k| k.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-        let given: BTreeSet<String> = match params {
-            Doc::Yaml(Value::Sequence(items)) => items
-                .iter()
-                .filter_map(|p| {
-                    p.get("ParameterKey")
-                        .and_then(Value::as_str)
-                        .map(String::from)
-                })
-                .collect(),
-            _ => BTreeSet::new(),
-        };
-        if declared != given {
+        if template.declared != params.given {
             defects.push(Defect {
                 path: stack.parameters_file.clone(),
                 message: format!(
                     "parameters {:?} do not match the template's {:?}",
-                    given, declared
+                    params.given, template.declared
                 ),
             });
         }
@@ -203,6 +206,74 @@ pub(super) fn parameters_match_templates(stacks: &[Stack], files: &[Parsed<'_>])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each kind of defect `verify` reads from one file at a time, and the
+    /// parameters check across files, is still found when planted in the
+    /// standard preset's output; the output as rendered has none.
+    #[test]
+    fn verify_finds_each_planted_defect() {
+        let preset = crate::config::PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .expect("preset");
+        let answers: crate::config::Answers = serde_yaml::from_str(preset.yaml).expect("preset");
+        let (zone, _) = crate::model::build(&answers).expect("valid");
+        let units = crate::infra::Units::derive(&zone);
+        let files = crate::render::Blueprints::embedded()
+            .render(&zone, &units)
+            .expect("renders");
+        assert_eq!(verify(&zone, &units, &files), Vec::<Defect>::new());
+        let plant = |path: &str, edit: &dyn Fn(&str) -> String| {
+            let mut planted = files.clone();
+            let file = planted
+                .iter_mut()
+                .find(|f| f.path == path)
+                .unwrap_or_else(|| panic!("{path}"));
+            file.bytes = edit(std::str::from_utf8(&file.bytes).expect("utf-8")).into_bytes();
+            verify(&zone, &units, &planted)
+                .into_iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+        };
+        let roles = units
+            .stacks
+            .iter()
+            .find(|s| s.kind == crate::infra::StackKind::WorkloadRoles)
+            .expect("a workload roles stack");
+        let found = plant(&roles.parameters_file, &|text| {
+            let doc: Vec<serde_json::Value> = serde_json::from_str(text).expect("json");
+            serde_json::to_string(&doc[1..]).expect("json") + "\n"
+        });
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains("do not match the template's")),
+            "{found:?}"
+        );
+        let found = plant(&roles.template, &|text| format!("{text}  - : ][\n"));
+        assert!(
+            found.iter().any(|d| d.contains("YAML does not parse")),
+            "{found:?}"
+        );
+        let found = plant(&roles.template, &|text| text.trim_end().to_string());
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains("does not end with a newline")),
+            "{found:?}"
+        );
+        let found = plant(&roles.template, &|text| {
+            text.replacen(
+                "\nResources:\n",
+                "\nResources:\n  Planted:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action: \"*\"\n            Resource: \"*\"\n",
+                1,
+            )
+        });
+        assert!(
+            found.iter().any(|d| d.contains("Resources.Planted")),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn every_scp_of_every_preset_fits_even_the_older_quota() {

@@ -119,26 +119,116 @@ fn parse_one(file: &RenderedFile) -> (Doc, Option<Defect>, Option<Defect>) {
     (doc, broken.map(defect), newline)
 }
 
-/// Checks every file; returns every defect found.
-pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<Defect> {
-    let (parsed, defects) = parse_all(files);
-    verify_parsed(lz, units, &parsed, defects)
+/// What the checks keep of one file once it has been read: its own
+/// defects, and the few facts the checks across files need. The parsed
+/// document itself is dropped, so memory follows the output's size, not
+/// the (several times larger) size of every document parsed at once.
+#[derive(Debug, Default)]
+pub(crate) struct Summary {
+    pub defects: Vec<Defect>,
+    /// For a YAML document: how many resources, parameters and outputs it
+    /// declares.
+    pub sections: Option<[usize; 3]>,
+    /// For a YAML document: the parameters it declares; for a JSON list of
+    /// `ParameterKey`s (a parameters file): the parameters it gives.
+    pub declared: BTreeSet<String>,
+    pub given: BTreeSet<String>,
 }
 
-/// `verify` on files already parsed, adding to the defects `parse_all` found.
-pub(crate) fn verify_parsed(
+/// Reads every file once, on every core, and checks what can be checked
+/// of it alone: that it parses and ends with a newline, least privilege
+/// on each policy it holds, and roles in Prod accounts against the prod
+/// guardrail.
+pub(crate) fn summarize_all(
     lz: &LandingZone,
     units: &Units,
-    parsed: &[Parsed<'_>],
-    mut defects: Vec<Defect>,
+    files: &[RenderedFile],
+) -> Vec<Summary> {
+    let prod = ProdRoles::new(lz, &units.stacks);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(files.len().max(1));
+    let mut results: Vec<(usize, Summary)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let prod = &prod;
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, file)| (i, summarize(prod, file)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, s)| s).collect()
+}
+
+fn summarize(prod: &ProdRoles<'_>, file: &RenderedFile) -> Summary {
+    let (doc, broken, newline) = parse_one(file);
+    let parsed = Parsed { file, doc };
+    let one = std::slice::from_ref(&parsed);
+    let mut summary = Summary::default();
+    summary.defects.extend(newline);
+    summary.defects.extend(broken);
+    summary.defects.extend(policy_invariants_of(one));
+    summary.defects.extend(prod.check(&parsed));
+    if let Doc::Yaml(doc) = &parsed.doc {
+        let keys = |section: &str| -> Vec<String> {
+            doc.get(section)
+                .and_then(Value::as_mapping)
+                .map(|m| {
+                    m.keys()
+                        .filter_map(|k| k.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let count = |section: &str| {
+            doc.get(section)
+                .and_then(Value::as_mapping)
+                .map_or(0, serde_yaml::Mapping::len)
+        };
+        summary.sections = Some([count("Resources"), count("Parameters"), count("Outputs")]);
+        summary.declared = keys("Parameters").into_iter().collect();
+        if let Value::Sequence(items) = doc {
+            summary.given = items
+                .iter()
+                .filter_map(|p| {
+                    p.get("ParameterKey")
+                        .and_then(Value::as_str)
+                        .map(String::from)
+                })
+                .collect();
+        }
+    }
+    summary
+}
+
+/// Checks every file; returns every defect found.
+pub fn verify(lz: &LandingZone, units: &Units, files: &[RenderedFile]) -> Vec<Defect> {
+    let summaries = summarize_all(lz, units, files);
+    verify_summarized(lz, units, files, summaries)
+}
+
+/// `verify` on files already read (`summarize_all`).
+pub(crate) fn verify_summarized(
+    lz: &LandingZone,
+    units: &Units,
+    files: &[RenderedFile],
+    summaries: Vec<Summary>,
 ) -> Vec<Defect> {
+    let mut defects = Vec::new();
     if lz.organization.iac.cloudformation() {
-        defects.extend(parameters_match_templates(&units.stacks, parsed));
-        defects.extend(prod_roles_outside_the_guardrail_of(
-            lz,
-            &units.stacks,
-            parsed,
-        ));
+        defects.extend(parameters_match_templates(&units.stacks, files, &summaries));
         defects.extend(
             deploy_order_problems(lz, &units.stacks)
                 .into_iter()
@@ -148,6 +238,8 @@ pub(crate) fn verify_parsed(
                 }),
         );
     }
+    // Each file's own defects, in the order of the files.
+    let mut own: Vec<Defect> = summaries.into_iter().flat_map(|s| s.defects).collect();
     // The typed policies first, as built; then every policy as written, in
     // both flavours.
     for (name, policy) in units.policies.all() {
@@ -156,8 +248,8 @@ pub(crate) fn verify_parsed(
             message,
         }));
     }
-    defects.extend(policy_invariants_of(parsed));
-    defects
+    own.extend(defects);
+    own
 }
 
 mod deploy;

@@ -10,7 +10,8 @@ use crate::quotas::{self, Quota};
 pub(crate) fn stack_quota_problems(
     lz: &LandingZone,
     units: &Units,
-    files: &[Parsed<'_>],
+    files: &[RenderedFile],
+    summaries: &[Summary],
 ) -> Vec<Problem> {
     if !lz.organization.iac.cloudformation() {
         return Vec::new();
@@ -39,29 +40,24 @@ pub(crate) fn stack_quota_problems(
         ))
     };
     let mut problems = Vec::new();
-    for parsed in files
+    for (file, summary) in files
         .iter()
-        .filter(|f| templates.contains(f.file.path.as_str()))
+        .zip(summaries)
+        .filter(|(f, _)| templates.contains(f.path.as_str()))
     {
-        let path = parsed.file.path.as_str();
-        let size = parsed.file.bytes.len();
+        let path = file.path.as_str();
+        let size = file.bytes.len();
         if size > quotas::TEMPLATE_BODY_INLINE.value {
             problems.push(problem(path, size, &quotas::TEMPLATE_BODY_INLINE));
         }
-        let Doc::Yaml(doc) = &parsed.doc else {
+        let Some(sections) = summary.sections else {
             continue;
         };
-        let count = |section: &str| {
-            doc.get(section)
-                .and_then(Value::as_mapping)
-                .map_or(0, serde_yaml::Mapping::len)
-        };
-        for (section, quota) in [
-            ("Resources", &quotas::RESOURCES_PER_STACK),
-            ("Parameters", &quotas::PARAMETERS_PER_STACK),
-            ("Outputs", &quotas::OUTPUTS_PER_STACK),
-        ] {
-            let found = count(section);
+        for (found, quota) in sections.into_iter().zip([
+            &quotas::RESOURCES_PER_STACK,
+            &quotas::PARAMETERS_PER_STACK,
+            &quotas::OUTPUTS_PER_STACK,
+        ]) {
             if found > quota.value {
                 problems.push(problem(path, found, quota));
             }
@@ -169,8 +165,8 @@ mod tests {
             executable: false,
         };
         let files = [file];
-        let (parsed, _) = parse_all(&files);
-        stack_quota_problems(&zone, &units, &parsed)
+        let summaries = summarize_all(&zone, &units, &files);
+        stack_quota_problems(&zone, &units, &files, &summaries)
             .into_iter()
             .map(|p| {
                 assert_eq!(p.key, "accounts");
