@@ -38,43 +38,21 @@ pub(crate) enum Doc {
     None,
 }
 
-/// Parses every file in its format, on every core, and reports each one
-/// that does not parse or does not end with a newline.
+/// Parses every file in its format and reports each one that does not
+/// parse or does not end with a newline: for the checks callers run on a
+/// whole output at once (`policy_invariants`, `policy_documents`). `lzgen`
+/// itself reads files through `summarize_all`, on every core.
 pub(crate) fn parse_all(files: &[RenderedFile]) -> (Vec<Parsed<'_>>, Vec<Defect>) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(files.len().max(1));
-    let mut results: Vec<(usize, Parsed<'_>, Option<Defect>, Option<Defect>)> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    scope.spawn(move || {
-                        files
-                            .iter()
-                            .enumerate()
-                            .skip(t)
-                            .step_by(threads)
-                            .map(|(i, file)| {
-                                let (doc, broken, newline) = parse_one(file);
-                                (i, Parsed { file, doc }, broken, newline)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-    results.sort_by_key(|(i, ..)| *i);
     let mut defects = Vec::new();
-    let mut parsed = Vec::with_capacity(results.len());
-    for (_, doc, broken, newline) in results {
-        defects.extend(newline);
-        defects.extend(broken);
-        parsed.push(doc);
-    }
+    let parsed = files
+        .iter()
+        .map(|file| {
+            let (doc, broken, newline) = parse_one(file);
+            defects.extend(newline);
+            defects.extend(broken);
+            Parsed { file, doc }
+        })
+        .collect();
     (parsed, defects)
 }
 
