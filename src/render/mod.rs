@@ -28,7 +28,7 @@ const MANIFEST: &str = "manifest.yaml";
 const PARTIALS: &str = "partials/";
 const SUFFIX: &str = ".hbs";
 /// The size of the pieces a blueprint is compiled in (`engine::cuts`).
-const PIECE_BYTES: usize = 2_048;
+const PIECE_BYTES: usize = 1_024;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]

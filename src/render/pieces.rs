@@ -96,7 +96,7 @@ pub(super) const LITERAL_HELPER: &str = "lzgen-literal";
 /// A run next to a `~` that trims whitespace across it is left in place.
 /// Returns the text to compile and the runs, numbered from `first`.
 pub(super) fn literals(text: &str, first: usize) -> (String, Vec<&str>) {
-    const SHORTEST: usize = 80;
+    const SHORTEST: usize = 40;
     let spans = mustaches(text);
     let mut out = String::with_capacity(text.len() / 2);
     let mut runs: Vec<(usize, usize)> = Vec::new();
