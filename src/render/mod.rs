@@ -403,9 +403,8 @@ impl Blueprints {
         // In job order, so that the error reported is the same on every run.
         results.sort_by_key(|(n, _)| *n);
         let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
-        for (n, result) in results {
+        for (_, result) in results {
             let (template, file) = result?;
-            let _ = n;
             if out.contains_key(&file.path) {
                 return Err(RenderError::Manifest(format!(
                     "two entries write `{}`",
