@@ -142,6 +142,7 @@ pub fn write_repo_with_progress(
         // standing in it stays there), journalled so they can be put back.
         Some(journal) => transaction::commit(staging.path(), &target, &journal)?,
     }
+    interrupt::written();
     created.keep();
     Ok(Written {
         files: files.len(),
