@@ -173,7 +173,11 @@ impl Blueprints {
         lz: &LandingZone,
         units: &Units,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
+        // The fast way names a broken blueprint's piece, and its lines
+        // shift where plain runs were taken out: on any error, the plain
+        // way renders again and reports the blueprint and line as written.
         self.render_with(lz, units, true)
+            .or_else(|_| self.render_with(lz, units, false))
     }
 
     /// Renders the fast way (`fast`: each entry's context pruned to the
@@ -274,9 +278,10 @@ impl Blueprints {
                 RenderError::Manifest(format!("`{}` names no blueprint", entry.template))
             })?;
             let parts = pieces::pieces(text, piece_bytes);
-            pieces.insert(&entry.template, parts.len());
+            let count = parts.len();
+            pieces.insert(&entry.template, count);
             for (n, part) in parts.into_iter().enumerate() {
-                sources.insert(pieces::piece_name(&entry.template, n), (part, fast));
+                sources.insert(pieces::piece_name(&entry.template, n, count), (part, fast));
             }
             for name in partials
                 .iter()
@@ -474,7 +479,7 @@ impl<'a> Item<'a> {
 fn render_one(
     hb: &Handlebars<'_>,
     entry: &Entry,
-    pieces: usize,
+    count: usize,
     item: &Item<'_>,
     ctx: &handlebars::Context,
 ) -> Result<(String, RenderedFile), RenderError> {
@@ -491,9 +496,9 @@ fn render_one(
         }
     };
     let mut text = String::new();
-    for n in 0..pieces {
+    for n in 0..count {
         text.push_str(
-            &hb.render_with_context(&pieces::piece_name(&entry.template, n), ctx)
+            &hb.render_with_context(&pieces::piece_name(&entry.template, n, count), ctx)
                 .map_err(|e| template_error(&entry.template, e))?,
         );
     }

@@ -79,9 +79,15 @@ pub(super) fn pieces(text: &str, every: usize) -> Vec<&str> {
     pieces
 }
 
-/// The name a blueprint's piece `n` is compiled under.
-pub(super) fn piece_name(template: &str, n: usize) -> String {
-    format!("{template} (piece {n})")
+/// The name piece `n` of a blueprint cut into `count` pieces is compiled
+/// under: the blueprint's own name when it is whole, so errors name it as
+/// written.
+pub(super) fn piece_name(template: &str, n: usize, count: usize) -> String {
+    if count == 1 {
+        template.to_string()
+    } else {
+        format!("{template} (piece {n})")
+    }
 }
 
 /// The helper that writes a literal run back (`literals`).

@@ -182,3 +182,21 @@ fn the_kind_lists_cover_every_unit() {
         }
     }
 }
+
+/// A syntax error deep in a long blueprint is reported at its own line of
+/// the blueprint as written, not at a line of a piece.
+#[test]
+fn a_broken_blueprint_is_named_with_its_line() {
+    let mut blueprints = Blueprints::embedded();
+    let readme = blueprints.files.get_mut("README.md.hbs").expect("README");
+    let mut lines: Vec<&str> = readme.lines().collect();
+    assert!(lines.len() > 200);
+    lines.insert(199, "{{#if lz.organization.name}");
+    *readme = lines.join("\n") + "\n";
+    let (zone, units) = zones().remove(0);
+    let err = blueprints.render(&zone, &units).expect_err("broken");
+    let message = err.to_string();
+    assert!(message.contains("README.md.hbs"), "{message}");
+    assert!(!message.contains("piece"), "{message}");
+    assert!(message.contains(":200:"), "{message}");
+}
