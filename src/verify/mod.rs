@@ -160,23 +160,16 @@ fn summarize(prod: &ProdRoles<'_>, file: &RenderedFile) -> Summary {
     summary.defects.extend(policy_invariants_of(one));
     summary.defects.extend(prod.check(&parsed));
     if let Doc::Yaml(doc) = &parsed.doc {
-        let keys = |section: &str| -> Vec<String> {
-            doc.get(section)
-                .and_then(Value::as_mapping)
-                .map(|m| {
-                    m.keys()
-                        .filter_map(|k| k.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let count = |section: &str| {
-            doc.get(section)
-                .and_then(Value::as_mapping)
-                .map_or(0, serde_yaml::Mapping::len)
-        };
+        let section = |name: &str| doc.get(name).and_then(Value::as_mapping);
+        let count = |name: &str| section(name).map_or(0, serde_yaml::Mapping::len);
         summary.sections = Some([count("Resources"), count("Parameters"), count("Outputs")]);
-        summary.declared = keys("Parameters").into_iter().collect();
+        summary.declared = section("Parameters")
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         if let Value::Sequence(items) = doc {
             summary.given = items
                 .iter()

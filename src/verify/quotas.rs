@@ -7,6 +7,15 @@
 use super::*;
 use crate::quotas::{self, Quota};
 
+/// How many workload accounts and regions the landing zone has: what the
+/// quotas' messages say the organization grew by.
+fn workloads_and_regions(lz: &LandingZone) -> (usize, usize) {
+    (
+        lz.accounts.iter().filter(|a| a.workload).count(),
+        1 + lz.organization.other_regions.len(),
+    )
+}
+
 pub(crate) fn stack_quota_problems(
     lz: &LandingZone,
     units: &Units,
@@ -17,8 +26,7 @@ pub(crate) fn stack_quota_problems(
         return Vec::new();
     }
     let templates: BTreeSet<&str> = units.stacks.iter().map(|s| s.template.as_str()).collect();
-    let workloads = lz.accounts.iter().filter(|a| a.workload).count();
-    let regions = 1 + lz.organization.other_regions.len();
+    let (workloads, regions) = workloads_and_regions(lz);
     let shape = format!(
         "{} account(s), {workloads} of them workloads, {regions} region(s) and {} OU(s)",
         lz.accounts.len(),
@@ -89,8 +97,7 @@ pub(crate) fn stack_quota_problems(
 /// their sum, which lzgen's roles reach only with the one policy that
 /// grows with accounts.
 pub(crate) fn policy_quota_problems(lz: &LandingZone, units: &Units) -> Vec<Problem> {
-    let workloads = lz.accounts.iter().filter(|a| a.workload).count();
-    let regions = 1 + lz.organization.other_regions.len();
+    let (workloads, regions) = workloads_and_regions(lz);
     units
         .policies
         .placed()
