@@ -95,28 +95,43 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
             .with_hint("the function starts from inline placeholder code, which Lambda accepts for Node.js and Python only"),
         ));
     }
-    let mut files = Blueprints::embedded()
-        .render(&resolved.zone, &resolved.units)
-        .map_err(|e| Error::Bug(e.to_string()))?;
+    let blueprints = Blueprints::embedded();
+    let render = |units: &infra::Units| {
+        blueprints
+            .render(&resolved.zone, units)
+            .map_err(|e| Error::Bug(e.to_string()))
+    };
+    let mut files = render(&resolved.units)?;
+    // Templates over CloudFormation's inline size are deployed from S3:
+    // their stacks are marked and each of their regions gets a template
+    // bucket, so everything that lists the stacks (deploy.sh, destroy.sh,
+    // the README) is rendered again. The templates themselves come out the
+    // same, so the second pass finds the same ones.
+    let by_url = verify::templates_over_the_inline_size(&resolved.zone, &resolved.units, &files);
+    let units = if by_url.is_empty() {
+        None
+    } else {
+        let units = infra::Units::derive_by_url(&resolved.zone, &by_url);
+        files = render(&units)?;
+        Some(units)
+    };
+    let units = units.as_ref().unwrap_or(&resolved.units);
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // Each file is read once, for the quotas and for every check after.
-    let summaries = verify::summarize_all(&resolved.zone, &resolved.units, &files);
+    let summaries = verify::summarize_all(&resolved.zone, units, &files);
     let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
-    too_large.extend(verify::policy_quota_problems(
-        &resolved.zone,
-        &resolved.units,
-    ));
+    too_large.extend(verify::policy_quota_problems(&resolved.zone, units));
     too_large.extend(verify::stack_quota_problems(
         &resolved.zone,
-        &resolved.units,
+        units,
         &files,
         &summaries,
     ));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }
-    let defects = verify::verify_summarized(&resolved.zone, &resolved.units, &files, summaries);
+    let defects = verify::verify_summarized(&resolved.zone, units, &files, summaries);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
         return Err(Error::Bug(lines.join("\n")));

@@ -34,6 +34,13 @@ pub const TEMPLATE_BODY_INLINE: Quota = Quota {
     unit: "bytes",
     page: CFN,
 };
+/// AWS says "1 MB"; lzgen reads it as 1,000,000 bytes, the smaller reading.
+pub const TEMPLATE_BODY_URL: Quota = Quota {
+    name: "CloudFormation template body read from S3 (`--template-url`)",
+    value: 1_000_000,
+    unit: "bytes",
+    page: CFN,
+};
 pub const RESOURCES_PER_STACK: Quota = Quota {
     name: "CloudFormation resources declared in one template",
     value: 500,
@@ -51,6 +58,18 @@ pub const OUTPUTS_PER_STACK: Quota = Quota {
     value: 200,
     unit: "outputs",
     page: CFN,
+};
+pub const PARAMETER_VALUE: Quota = Quota {
+    name: "CloudFormation parameter value",
+    value: 4_096,
+    unit: "bytes",
+    page: CFN,
+};
+pub const LAMBDA_ENVIRONMENT: Quota = Quota {
+    name: "Lambda environment variables of one function together",
+    value: 4_096,
+    unit: "bytes",
+    page: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
 };
 pub const STACK_NAME: Quota = Quota {
     name: "CloudFormation stack name",
@@ -163,11 +182,14 @@ pub const LOGS_DESTINATION_POLICY: Quota = Quota {
 };
 
 /// The table, in the order of the README.
-pub const ALL: [Quota; 22] = [
+pub const ALL: [Quota; 25] = [
     TEMPLATE_BODY_INLINE,
+    TEMPLATE_BODY_URL,
     RESOURCES_PER_STACK,
     PARAMETERS_PER_STACK,
     OUTPUTS_PER_STACK,
+    PARAMETER_VALUE,
+    LAMBDA_ENVIRONMENT,
     STACK_NAME,
     STAGES_PER_PIPELINE,
     ACTIONS_PER_STAGE,

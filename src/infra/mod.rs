@@ -40,7 +40,13 @@ pub struct Units {
 
 impl Units {
     pub fn derive(lz: &LandingZone) -> Units {
-        let (stacks, placeholders) = stacks::derive(lz);
+        Units::derive_by_url(lz, &std::collections::BTreeSet::new())
+    }
+
+    /// The units, with the stacks of the templates in `by_url` deployed
+    /// from a template bucket (created first) instead of inline.
+    pub fn derive_by_url(lz: &LandingZone, by_url: &std::collections::BTreeSet<String>) -> Units {
+        let (stacks, placeholders) = stacks::derive(lz, by_url);
         Units {
             account_ids: layout::account_ids(lz),
             artifact_stores: layout::artifact_stores(lz),

@@ -331,6 +331,11 @@ pub struct Names {
     pub artifact_access_log_bucket_prefix: String,
     pub log_bucket_prefix: String,
     pub log_access_log_bucket_prefix: String,
+    /// The management account's template buckets, where templates over
+    /// CloudFormation's inline size are uploaded (`StackKind::Templates`).
+    pub template_bucket_prefix: String,
+    pub template_access_log_bucket_prefix: String,
+    pub template_key_alias: String,
     pub artifact_key_alias: String,
     pub log_key_alias: String,
     pub ecr_repository: String,

@@ -58,6 +58,8 @@ pub(super) struct ZoneView<'a> {
     pub names: &'a Names,
     pub artifact_stores: &'a [ArtifactStore],
     pub stacks: &'a [Stack],
+    /// The templates deployed from a template bucket (over the inline size).
+    pub templates_by_url: Vec<&'a str>,
     pub placeholders: &'a [Placeholder],
     pub terraform_roots: &'a [TerraformRoot],
 }
@@ -168,6 +170,14 @@ impl<'a> ZoneView<'a> {
             names: &lz.names,
             artifact_stores: &units.artifact_stores,
             stacks: &units.stacks,
+            templates_by_url: units
+                .stacks
+                .iter()
+                .filter(|s| s.by_url.is_some())
+                .map(|s| s.template.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             placeholders: &units.placeholders,
             terraform_roots: &units.terraform_roots,
         }
@@ -197,6 +207,9 @@ pub(super) struct Context<'a> {
     /// or the log-archive account when no account has that role.
     pub security: AccountView<'a>,
     pub workloads: Vec<AccountView<'a>>,
+    /// The accounts the pipeline deploys to, in the order it reaches them:
+    /// all the pipeline's templates need of the workload accounts.
+    pub pipeline_targets: Vec<AccountView<'a>>,
     /// The artifact store in the home region.
     pub home_store: &'a ArtifactStore,
     /// The stacks in the order they are torn down.

@@ -222,6 +222,11 @@ impl Blueprints {
                 .filter(|a| a.account.workload)
                 .copied()
                 .collect(),
+            pipeline_targets: lz
+                .pipeline_accounts()
+                .iter()
+                .map(|name| pick(name))
+                .collect::<Result<_, _>>()?,
             home_store: units
                 .artifact_stores
                 .first()

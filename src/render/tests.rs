@@ -59,7 +59,15 @@ fn every_blueprint_is_known_and_renders() {
     assert_eq!(named, templates, "blueprints and manifest disagree");
 
     let mut rendered = BTreeSet::new();
-    for (zone, units) in zones() {
+    let mut sets = zones();
+    // The template bucket only comes with a template over the inline size
+    // (examples/two-hundred-accounts.yaml has two): here the standard
+    // preset's pipeline template stands for one.
+    let (zone, _) = sets[1].clone();
+    let by_url = BTreeSet::from(["cloudformation/tooling/pipeline.yaml".to_string()]);
+    let units = Units::derive_by_url(&zone, &by_url);
+    sets.push((zone, units));
+    for (zone, units) in sets {
         for (template, _) in blueprints.render_traced(&zone, &units).expect("renders") {
             rendered.insert(template);
         }

@@ -230,4 +230,6 @@ mod terraform;
 
 pub use deploy::*;
 pub use policy::*;
-pub(crate) use quotas::{policy_quota_problems, stack_quota_problems};
+pub(crate) use quotas::{
+    policy_quota_problems, stack_quota_problems, templates_over_the_inline_size,
+};

@@ -5,6 +5,7 @@
 //! is written, naming the file, the count, the quota and what to change.
 
 use super::*;
+use crate::infra::StackKind;
 use crate::quotas::{self, Quota};
 
 /// How many workload accounts and regions the landing zone has: what the
@@ -16,6 +17,25 @@ fn workloads_and_regions(lz: &LandingZone) -> (usize, usize) {
     )
 }
 
+/// The templates too large to pass inline, which deploy.sh uploads to a
+/// template bucket and deploys from there.
+pub(crate) fn templates_over_the_inline_size(
+    lz: &LandingZone,
+    units: &Units,
+    files: &[RenderedFile],
+) -> BTreeSet<String> {
+    if !lz.organization.iac.cloudformation() {
+        return BTreeSet::new();
+    }
+    let templates: BTreeSet<&str> = units.stacks.iter().map(|s| s.template.as_str()).collect();
+    files
+        .iter()
+        .filter(|f| templates.contains(f.path.as_str()))
+        .filter(|f| f.bytes.len() > quotas::TEMPLATE_BODY_INLINE.value)
+        .map(|f| f.path.clone())
+        .collect()
+}
+
 pub(crate) fn stack_quota_problems(
     lz: &LandingZone,
     units: &Units,
@@ -25,7 +45,18 @@ pub(crate) fn stack_quota_problems(
     if !lz.organization.iac.cloudformation() {
         return Vec::new();
     }
-    let templates: BTreeSet<&str> = units.stacks.iter().map(|s| s.template.as_str()).collect();
+    // Each template, and the quota on its size: inline, or read from S3.
+    let templates: BTreeMap<&str, &Quota> = units
+        .stacks
+        .iter()
+        .map(|s| {
+            let quota = match s.by_url {
+                Some(_) => &quotas::TEMPLATE_BODY_URL,
+                None => &quotas::TEMPLATE_BODY_INLINE,
+            };
+            (s.template.as_str(), quota)
+        })
+        .collect();
     let (workloads, regions) = workloads_and_regions(lz);
     let shape = format!(
         "{} account(s), {workloads} of them workloads, {regions} region(s) and {} OU(s)",
@@ -36,7 +67,7 @@ pub(crate) fn stack_quota_problems(
         Problem::new(
             "accounts",
             format!(
-                "expected every CloudFormation template within AWS's quota of {} {} ({}), found {path} at {found} {} with {shape}",
+                "expected the CloudFormation stacks within AWS's quota of {} {} ({}), found {path} at {found} {} with {shape}",
                 quota.value, quota.unit, quota.name, quota.unit
             ),
         )
@@ -48,15 +79,14 @@ pub(crate) fn stack_quota_problems(
         ))
     };
     let mut problems = Vec::new();
-    for (file, summary) in files
-        .iter()
-        .zip(summaries)
-        .filter(|(f, _)| templates.contains(f.path.as_str()))
-    {
+    for (file, summary) in files.iter().zip(summaries) {
         let path = file.path.as_str();
+        let Some(size_quota) = templates.get(path) else {
+            continue;
+        };
         let size = file.bytes.len();
-        if size > quotas::TEMPLATE_BODY_INLINE.value {
-            problems.push(problem(path, size, &quotas::TEMPLATE_BODY_INLINE));
+        if size > size_quota.value {
+            problems.push(problem(path, size, size_quota));
         }
         let Some(sections) = summary.sections else {
             continue;
@@ -69,6 +99,28 @@ pub(crate) fn stack_quota_problems(
             if found > quota.value {
                 problems.push(problem(path, found, quota));
             }
+        }
+    }
+    for stack in &units.stacks {
+        for parameter in &stack.parameters {
+            let size = longest_filled(&parameter.value);
+            if size > quotas::PARAMETER_VALUE.value {
+                let at = format!("{} (parameter {})", stack.parameters_file, parameter.key);
+                problems.push(problem(&at, size, &quotas::PARAMETER_VALUE));
+            }
+        }
+    }
+    if units.stacks.iter().any(|s| s.kind == StackKind::Governance) {
+        let size: usize = drift_function_environment(lz)
+            .iter()
+            .map(|(name, value)| name.len() + value)
+            .sum();
+        if size > quotas::LAMBDA_ENVIRONMENT.value {
+            let at = format!(
+                "the drift function's environment ({})",
+                lz.names.drift_function
+            );
+            problems.push(problem(&at, size, &quotas::LAMBDA_ENVIRONMENT));
         }
     }
     for stack in &units.stacks {
@@ -88,6 +140,50 @@ pub(crate) fn stack_quota_problems(
         }
     }
     problems
+}
+
+/// How long a parameter value can be once deploy.sh fills in its
+/// placeholders: an account ID is 12 digits, an organization or root ID at
+/// most 34 characters, anything else (an ARN) at most 2,048.
+fn longest_filled(value: &str) -> usize {
+    let mut size = 0;
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        size += start;
+        let Some(end) = rest[start..].find('}') else {
+            return size + rest[start..].len();
+        };
+        let name = rest[start + 2..start + end].trim_end_matches(":-");
+        size += if name.starts_with("ACCOUNT_ID_") || name == "MANAGEMENT_ACCOUNT_ID" {
+            12
+        } else if name.starts_with("ORGANIZATION") {
+            34
+        } else {
+            2_048
+        };
+        rest = &rest[start + end + 1..];
+    }
+    size + rest.len()
+}
+
+/// The drift function's environment variables as
+/// `cloudformation/tooling/governance.yaml` sets them, each with the
+/// longest its value can be. The list of accounts is what grows: 13 bytes an
+/// account. A test holds the names to the template's.
+pub(crate) fn drift_function_environment(lz: &LandingZone) -> Vec<(&'static str, usize)> {
+    let partition = "aws-us-gov".len();
+    vec![
+        ("ACCOUNTS", 13 * (lz.accounts.len() + 1) - 1),
+        ("REGIONS", lz.organization.regions.join(",").len()),
+        ("STACK_PREFIX", lz.organization.name.len() + 1),
+        ("READER_ROLE", lz.names.drift_reader_role.len()),
+        (
+            // arn:<partition>:sns:<region>:<account>:<topic>
+            "TOPIC_ARN",
+            "arn::sns:::".len() + partition + 14 + 12 + lz.names.drift_topic.len(),
+        ),
+        ("PARTITION", partition),
+    ]
 }
 
 /// Every typed policy within the quota of where AWS holds it (a trust
@@ -201,36 +297,18 @@ mod tests {
     }
 
     #[test]
-    fn every_policy_of_the_standard_preset_fits_and_a_growing_trust_is_refused() {
-        let (zone, units) = standard();
+    fn every_policy_of_the_standard_preset_fits_and_one_past_its_quota_is_refused() {
+        let (zone, mut units) = standard();
         assert_eq!(policy_quota_problems(&zone, &units), Vec::<Problem>::new());
-        // The trust CloudWatch Logs uses names every sending account.
-        let text = PRESETS
-            .iter()
-            .find(|p| p.name == "standard")
-            .expect("preset")
-            .yaml;
-        let mut answers: Answers = serde_yaml::from_str(text).expect("answers");
-        let template = answers
-            .accounts
-            .as_ref()
-            .and_then(|a| {
-                a.iter().find(|a| {
-                    a.roles
-                        .as_deref()
-                        .is_some_and(|r| r.iter().any(|r| r == "workload"))
-                })
-            })
-            .cloned()
-            .expect("a workload");
-        for i in 0..80 {
-            let mut extra = template.clone();
-            extra.name = Some(format!("w{i:03}"));
-            extra.email = Some(format!("aws+w{i:03}@example.org"));
-            answers.accounts.as_mut().expect("accounts").push(extra);
+        // A trust policy that named one source per account, as the Logs
+        // trust did before it was bounded by region and organization.
+        let trust = &mut units.policies.logs_to_firehose_trust;
+        let statement = trust.statements[0].clone();
+        for i in 0..40 {
+            let mut copy = statement.clone();
+            copy.sid = format!("Copy{i}");
+            trust.statements.push(copy);
         }
-        let zone = crate::model::build(&answers).expect("valid").0;
-        let units = Units::derive(&zone);
         let found = policy_quota_problems(&zone, &units);
         assert!(
             found.iter().any(|p| p.key == "accounts"
@@ -239,6 +317,37 @@ mod tests {
                 && p.message
                     .contains("against 2048 characters (IAM role trust policy")),
             "{found:#?}"
+        );
+    }
+
+    /// A template deployed from a template bucket may be up to 1 MB.
+    #[test]
+    fn a_template_deployed_from_s3_is_held_to_the_url_quota() {
+        let (zone, mut units) = standard();
+        units.stacks[0].by_url = Some("TEMPLATE_BUCKET_US_EAST_1".into());
+        let check = |padding: usize| {
+            let file = RenderedFile {
+                path: units.stacks[0].template.clone(),
+                bytes: template(1, 0, 0, padding).into_bytes(),
+                executable: false,
+            };
+            let size = file.bytes.len();
+            let files = [file];
+            let summaries = summarize_all(&zone, &units, &files);
+            (
+                size,
+                stack_quota_problems(&zone, &units, &files, &summaries),
+            )
+        };
+        let (size, found) = check(900_000);
+        assert!(size > 51_200 && found.is_empty(), "{found:#?}");
+        let (size, found) = check(1_000_000);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.contains("quota of 1000000 bytes")
+                && found[0].message.contains(&format!("at {size} bytes")),
+            "{}",
+            found[0].message
         );
     }
 
@@ -254,5 +363,138 @@ mod tests {
             found[0]
         );
         assert!(found[0].contains("51200 bytes"), "{}", found[0]);
+    }
+
+    /// `n` more workload accounts like the preset's first one.
+    fn with_more_workloads(yaml: &str, n: usize) -> (LandingZone, Units) {
+        let mut answers: Answers = serde_yaml::from_str(yaml).expect("answers");
+        let first = answers
+            .accounts
+            .as_ref()
+            .and_then(|a| {
+                a.iter().find(|a| {
+                    a.roles
+                        .as_deref()
+                        .is_some_and(|r| r.iter().any(|r| r == "workload"))
+                })
+            })
+            .cloned()
+            .expect("a workload");
+        for i in 0..n {
+            let mut extra = first.clone();
+            extra.name = Some(format!("w{i:03}"));
+            extra.email = Some(format!("aws+w{i:03}@example.org"));
+            extra.cidr = None;
+            answers.accounts.as_mut().expect("accounts").push(extra);
+        }
+        let zone = crate::model::build(&answers).expect("valid").0;
+        let units = Units::derive(&zone);
+        (zone, units)
+    }
+
+    /// The estimate names exactly the variables the template sets.
+    #[test]
+    fn the_drift_functions_environment_is_the_templates() {
+        let (zone, units) = standard();
+        let files = crate::render::Blueprints::embedded()
+            .render(&zone, &units)
+            .expect("renders");
+        let governance = files
+            .iter()
+            .find(|f| f.path == "cloudformation/tooling/governance.yaml")
+            .expect("governance");
+        let text = String::from_utf8_lossy(&governance.bytes);
+        // The keys of `Environment: Variables:` (their lines are indented 10).
+        let block = text
+            .split("        Variables:\n")
+            .nth(1)
+            .expect("variables");
+        let names: Vec<&str> = block
+            .lines()
+            .take_while(|l| l.starts_with("          ") && !l.starts_with("           "))
+            .filter_map(|l| l.trim().split_once(':').map(|(k, _)| k))
+            .collect();
+        let estimate: Vec<&str> = drift_function_environment(&zone)
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(names, estimate);
+    }
+
+    /// The governance stack's list of accounts is one parameter and one
+    /// environment variable: both have a 4 KB quota, reached at about 300
+    /// accounts, which is refused as input.
+    #[test]
+    fn a_list_of_accounts_past_4_kb_is_refused() {
+        let yaml = PRESETS
+            .iter()
+            .find(|p| p.name == "standard")
+            .expect("preset")
+            .yaml;
+        let messages = |n: usize| {
+            let (zone, units) = with_more_workloads(yaml, n);
+            let mut found = Vec::new();
+            for stack in &units.stacks {
+                for p in &stack.parameters {
+                    if longest_filled(&p.value) > 4_096 {
+                        found.push(format!("{} {}", stack.name, p.key));
+                    }
+                }
+            }
+            let env: usize = drift_function_environment(&zone)
+                .iter()
+                .map(|(k, v)| k.len() + v)
+                .sum();
+            (found, env)
+        };
+        let (found, env) = messages(200);
+        assert!(found.is_empty() && env < 4_096, "{found:?} {env}");
+        let (found, env) = messages(330);
+        assert_eq!(found, vec!["acme-governance AccountIds".to_string()]);
+        assert!(env > 4_096, "{env}");
+        assert_eq!(
+            longest_filled("${ACCOUNT_ID_A},${MANAGEMENT_ACCOUNT_ID}"),
+            25
+        );
+        assert_eq!(longest_filled("o-${ORGANIZATION_ID:-}x"), 37);
+    }
+
+    /// The check that would have caught the trust policy that outgrew its
+    /// quota at 34 accounts: no resource, trust or identity policy grows
+    /// with the workload accounts, for every compute and every preset and
+    /// example. A policy that named each account again fails here with its
+    /// name and sizes.
+    #[test]
+    fn no_policy_grows_with_the_workload_accounts() {
+        let examples = [
+            include_str!("../../examples/ec2-blue-green.yaml"),
+            include_str!("../../examples/ecs-linear.yaml"),
+            include_str!("../../examples/lambda-canary.yaml"),
+            include_str!("../../examples/multi-region.yaml"),
+        ];
+        let sets = PRESETS.iter().map(|p| p.yaml).chain(examples);
+        let mut grown = Vec::new();
+        let mut checked = 0;
+        for yaml in sets {
+            let sizes = |n: usize| {
+                let (_, units) = with_more_workloads(yaml, n);
+                units
+                    .policies
+                    .placed()
+                    .into_iter()
+                    .map(|(name, _, policy)| (name, crate::render::policy::estimated_size(policy)))
+                    .collect::<Vec<_>>()
+            };
+            let (few, many) = (sizes(0), sizes(25));
+            assert_eq!(few.len(), many.len());
+            for ((name, a), (_, b)) in few.iter().zip(&many) {
+                checked += 1;
+                if a != b {
+                    grown.push(format!("{name}: {a} -> {b} with 25 more workloads"));
+                }
+            }
+        }
+        assert!(checked > 200, "only {checked} policies checked");
+        assert!(grown.is_empty(), "{grown:#?}");
     }
 }

@@ -321,9 +321,12 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
         partition = "aws"
         pipeline_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-pipeline"
         build_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-build"
-        deploy_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-deploy" for w in workloads)
+        # The workload accounts' roles are granted by name within the
+        # organization, so that no policy grows with the accounts.
+        organization_id = orgs.describe_organization()["Organization"]["Id"]
+        deploy_roles = [f"arn:{partition}:iam::*:role/{org_name}-{app}-deploy"]
         deployer_role = f"arn:{partition}:iam::{tooling}:role/{org_name}-{app}-deployer"
-        instance_roles = sorted(f"arn:{partition}:iam::{ids[w]}:role/{org_name}-{app}-instance" for w in workloads)
+        instance_roles = [f"arn:{partition}:iam::*:role/{org_name}-{app}-instance"]
         for region in regions:
             kms = session(moto, region, artifact).client("kms", endpoint_url=moto.url)
             cfn = session(moto, region, artifact).client("cloudformation", endpoint_url=moto.url)
@@ -340,9 +343,10 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
                   f"{name}: {region} key: use by {', '.join(tooling_roles)} only")
             dep = by_sid(policy, "UseByTheDeploymentRoles")
             readers = deploy_roles + (instance_roles if compute == "ec2" else [])
-            check(dep and sorted(as_list(dep["Condition"]["ArnEquals"]["aws:PrincipalArn"])) == sorted(readers)
-                  and "aws:PrincipalOrgID" in dep["Condition"].get("StringEquals", {}),
-                  f"{name}: {region} key: use by {', '.join(sorted(readers))} only, inside the organization")
+            check(dep and dep["Principal"]["AWS"] == "*"
+                  and sorted(as_list(dep["Condition"]["ArnLike"]["aws:PrincipalArn"])) == sorted(readers)
+                  and dep["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == organization_id,
+                  f"{name}: {region} key: use by {', '.join(sorted(readers))} only, inside organization {organization_id}")
 
         # The deployment roles: trusted only by the tooling account, only for
         # the pipeline role; allowed only what an ECS blue/green deployment needs.
@@ -399,8 +403,9 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
         else:
             policy = iam.get_role_policy(RoleName=f"{org_name}-{app}-pipeline", PolicyName="pipeline")["PolicyDocument"]
         assume = by_sid(policy, "AssumeTheDeploymentRoles")
-        check(assume and sorted(as_list(assume["Resource"])) == deploy_roles,
-              f"{name}: the pipeline role may assume only {', '.join(deploy_roles)}")
+        check(assume and sorted(as_list(assume["Resource"])) == deploy_roles
+              and assume["Condition"]["StringEqualsIfExists"]["aws:ResourceOrgID"] == "${aws:PrincipalOrgID}",
+              f"{name}: the pipeline role may assume only {', '.join(deploy_roles)}, in its own organization")
     finally:
         moto.stop()
 

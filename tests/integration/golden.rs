@@ -81,10 +81,9 @@ fn awkward_values_render_safely() {
     );
     // The adopted account is not created, and its known ID is passed as is.
     assert!(resources.get("ProdAccount").is_none());
-    let params: serde_json::Value = serde_json::from_slice(
-        &tree["cloudformation/artifact/artifact-eu-west-1.parameters.json"].0,
-    )
-    .expect("json");
+    let params: serde_json::Value =
+        serde_json::from_slice(&tree["cloudformation/tooling/pipeline.parameters.json"].0)
+            .expect("json");
     assert!(
         params
             .as_array()

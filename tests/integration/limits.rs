@@ -153,10 +153,12 @@ fn a_flood_of_keys_is_refused_at_once() {
         ));
 }
 
-/// An organization that outgrows a CloudFormation quota (here 60 workload
-/// accounts make `organization.yaml` larger than CloudFormation takes
-/// inline) is refused as input, naming the key, the file, the quota and
-/// its page; exit 2 and nothing written, never "a bug in lzgen".
+/// An organization that outgrows an AWS quota (here 320 workload accounts
+/// make the drift function's list of accounts longer than a CloudFormation
+/// parameter value and Lambda's environment take) is refused as input,
+/// naming the key, the file, the quota and its page; exit 2 and nothing
+/// written, never "a bug in lzgen". (60 accounts, once refused for the
+/// organization's template size, now deploy it from a template bucket.)
 #[test]
 fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -170,7 +172,7 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
             "  - name: {name}\n    roles: {roles}\n    email: aws+{name}@example.org\n    ou: Core\n"
         ));
     }
-    for i in 0..60 {
+    for i in 0..320 {
         accounts.push_str(&format!(
             "  - name: w{i:03}\n    roles: [workload]\n    email: aws+w{i:03}@example.org\n    ou: Workloads\n"
         ));
@@ -194,9 +196,11 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
         .arg("--yes")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: accounts: expected every CloudFormation template within AWS's quota of 51200 bytes"))
-        .stderr(predicate::str::contains("cloudformation/organization/organization.yaml at "))
+        .stderr(predicate::str::contains("error: accounts: expected the CloudFormation stacks within AWS's quota of 4096 bytes (CloudFormation parameter value)"))
+        .stderr(predicate::str::contains("cloudformation/tooling/governance.parameters.json (parameter AccountIds) at 4"))
+        .stderr(predicate::str::contains("(Lambda environment variables of one function together), found the drift function's environment"))
         .stderr(predicate::str::contains("cloudformation-limits.html"))
+        .stderr(predicate::str::contains("gettingstarted-limits.html"))
         .stderr(predicate::str::contains("bug").not());
     assert!(!target.exists(), "nothing is written");
     // validate refuses the same answers.
@@ -206,6 +210,6 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: accounts: expected every CloudFormation template",
+            "error: accounts: expected the CloudFormation stacks within AWS's quota of 4096 bytes",
         ));
 }

@@ -14,6 +14,7 @@ mod raw_insertions;
 mod real_aws;
 mod structure;
 mod support;
+mod template_bucket;
 mod terminal;
 mod terraform;
 mod terraform_refs;

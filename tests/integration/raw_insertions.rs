@@ -142,6 +142,10 @@ const SAFE: &[(&str, &str)] = &[
     ("note", "a sentence lzgen writes"),
     ("command", "a command lzgen writes, holding only names"),
     ("placeholder", "a shell variable name lzgen derives"),
+    (
+        "by_url",
+        "a shell variable name lzgen derives from a region code (TEMPLATE_BUCKET_US_EAST_1)",
+    ),
     ("purpose", "a sentence lzgen writes from roles"),
     ("strategy_sentence", "a sentence lzgen writes"),
     ("target_group", "a logical ID lzgen chooses"),
@@ -174,7 +178,7 @@ const SAFE: &[(&str, &str)] = &[
 const TEXT_PLACES: &[(&str, usize, &str)] = &[
     (
         "scripts/deploy.sh.hbs",
-        404,
+        427,
         "the closing message, a quoted heredoc (<<'DONE'): an indented line is text and cannot end it",
     ),
     (
@@ -433,7 +437,8 @@ fn bucket_protection_is_called_with_literals_only() {
         }
     }
     assert_eq!(
-        calls, 9,
-        "two buckets each in log-archive and artifact, per flavour, and the state bucket"
+        calls, 11,
+        "two buckets each in log-archive and artifact, per flavour, the state bucket, and the \
+         template bucket and its access-log bucket (CloudFormation only)"
     );
 }

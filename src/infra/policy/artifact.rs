@@ -9,25 +9,27 @@
 //! the key and the bucket (KMS Developer Guide, "Allowing users in other
 //! accounts to use a KMS key"; S3 User Guide, "Bucket owner granting
 //! cross-account bucket permissions"). Every grant to another account is
-//! conditioned on the exact role ARNs and on `aws:PrincipalOrgID`.
+//! conditioned on `aws:PrincipalOrgID` and on the roles' ARNs: exact for
+//! the tooling account's, a name in any account for the workload accounts',
+//! so that these policies stay the same size however many workload accounts
+//! there are (a key policy's quota is 32 KB, a bucket policy's 20 KB). A
+//! fixed `aws:PrincipalOrgID` keeps the bucket policy non-public for S3
+//! Block Public Access (S3 User Guide, "The meaning of public").
 
 use super::blocks::{
     ECR_PUSH, KEY_USE, deny_insecure_transport, everything, key_administration_by_this_account,
-    server_access_logs, tooling_account,
+    role_in_any_account, server_access_logs, tooling_account,
 };
-use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::AccountIds;
-use crate::model::{Account, Compute, LandingZone};
+use super::{Expr, Policy, Statement};
+use crate::model::{Compute, LandingZone};
 
 /// How the Terraform side names the accounts and the organization: the
 /// module takes them as variables, the account's root module as locals.
 #[derive(Debug, Clone, Copy)]
 pub enum TerraformScope {
-    /// `modules/artifact-store`: `local.tooling`, `var.workload_account_ids`,
-    /// `var.organization_id`.
+    /// `modules/artifact-store`: `local.tooling`, `var.organization_id`.
     Module,
-    /// `terraform/artifact`: `local.tooling`, `local.workload_account_ids`,
-    /// `local.organization_id`.
+    /// `terraform/artifact`: `local.tooling`, `local.organization_id`.
     Root,
 }
 
@@ -50,23 +52,11 @@ impl Refs<'_> {
         tooling_account(self.lz)
     }
 
-    fn workload(&self, account: &Account) -> Expr {
-        Expr(vec![Part::Indexed {
-            cfn: AccountIds::of(account).id_parameter,
-            tf_map: format!("{}.workload_account_ids", self.scope.prefix()),
-            key: account.name.clone(),
-        }])
-    }
-
     fn organization_id(&self) -> Expr {
         Expr::named(
             "OrganizationId",
             format!("{}.organization_id", self.scope.prefix()),
         )
-    }
-
-    fn workloads(&self) -> impl Iterator<Item = &Account> {
-        self.lz.accounts.iter().filter(|a| a.workload)
     }
 
     fn role(&self, account: Expr, role: &str) -> Expr {
@@ -91,25 +81,26 @@ impl Refs<'_> {
         roles
     }
 
-    /// Each workload account's roles that read the artifacts: the
-    /// deployment role, and for EC2 the instances' role.
+    /// The workload accounts' roles that read the artifacts, by name in
+    /// any account of the organization: the deployment role, and for EC2
+    /// the instances' role.
     fn deployment_roles(&self) -> Vec<Expr> {
         let names = &self.lz.names;
-        self.workloads()
-            .flat_map(|w| {
-                let mut roles = vec![self.role(self.workload(w), &names.deploy_role)];
-                if self.lz.pipeline.deploy.compute == Compute::Ec2 {
-                    roles.push(self.role(self.workload(w), &names.instance_role));
-                }
-                roles
-            })
-            .collect()
+        let mut roles = vec![role_in_any_account(&names.deploy_role)];
+        if self.lz.pipeline.deploy.compute == Compute::Ec2 {
+            roles.push(role_in_any_account(&names.instance_role));
+        }
+        roles
     }
 
-    fn workload_roots(&self) -> Vec<Expr> {
-        self.workloads()
-            .map(|w| Expr::account_root(self.workload(w)))
-            .collect()
+    /// Only principals of this organization: with `"AWS": "*"`, this is
+    /// what keeps a grant inside it.
+    fn in_the_organization(&self, statement: Statement) -> Statement {
+        statement.when(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            vec![self.organization_id()],
+        )
     }
 }
 
@@ -132,16 +123,13 @@ pub fn key(lz: &LandingZone) -> Policy {
                 "aws:PrincipalOrgID",
                 vec![r.organization_id()],
             ),
-        Statement::allow("UseByTheDeploymentRoles")
-            .aws(r.workload_roots())
-            .actions(KEY_USE)
-            .resources(everything())
-            .when("ArnEquals", "aws:PrincipalArn", r.deployment_roles())
-            .when(
-                "StringEquals",
-                "aws:PrincipalOrgID",
-                vec![r.organization_id()],
-            ),
+        r.in_the_organization(
+            Statement::allow("UseByTheDeploymentRoles")
+                .aws(vec![Expr::text("*")])
+                .actions(KEY_USE)
+                .resources(everything())
+                .when("ArnLike", "aws:PrincipalArn", r.deployment_roles()),
+        ),
     ])
 }
 
@@ -202,35 +190,41 @@ pub fn bucket(lz: &LandingZone) -> Policy {
             ])
             .resources(vec![bucket])
             .when("ArnEquals", "aws:PrincipalArn", r.pipeline_roles()),
-        Statement::allow("ReadByTheDeploymentRoles")
-            .aws(r.workload_roots())
-            .actions(&["s3:GetObject", "s3:GetObjectVersion"])
-            .resources(vec![objects])
-            .when("ArnEquals", "aws:PrincipalArn", r.deployment_roles()),
+        r.in_the_organization(
+            Statement::allow("ReadByTheDeploymentRoles")
+                .aws(vec![Expr::text("*")])
+                .actions(&["s3:GetObject", "s3:GetObjectVersion"])
+                .resources(vec![objects])
+                .when("ArnLike", "aws:PrincipalArn", r.deployment_roles()),
+        ),
     ])
 }
 
-/// The image repository (home region): the workload accounts pull, the
-/// build pushes. A repository policy names no resource: it is the
-/// repository's own.
+/// The image repository (home region): the workload accounts' ECS task
+/// execution role pulls (ECS Developer Guide, "Amazon ECS task execution
+/// IAM role": the agent pulls private ECR images with it), the build
+/// pushes. A repository policy names no resource: it is the repository's
+/// own.
 pub fn repository(lz: &LandingZone) -> Policy {
     let r = Refs {
         lz,
         scope: TerraformScope::Root,
     };
     Policy::new(vec![
-        Statement::allow("PullByTheWorkloadAccounts")
-            .aws(r.workload_roots())
-            .actions(&[
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-            ])
-            .when(
-                "StringEquals",
-                "aws:PrincipalOrgID",
-                vec![r.organization_id()],
-            ),
+        r.in_the_organization(
+            Statement::allow("PullByTheWorkloadAccounts")
+                .aws(vec![Expr::text("*")])
+                .actions(&[
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                ])
+                .when(
+                    "ArnLike",
+                    "aws:PrincipalArn",
+                    vec![role_in_any_account(&lz.names.task_execution_role)],
+                ),
+        ),
         Statement::allow("PushByTheBuild")
             .aws(vec![Expr::account_root(r.tooling())])
             .actions(ECR_PUSH)

@@ -172,3 +172,14 @@ pub fn artifact_account(lz: &LandingZone) -> Expr {
         "local.artifact",
     )
 }
+
+/// The role called `name` in any account: the pattern a resource policy
+/// matches `aws:PrincipalArn` against, or an identity policy names as the
+/// roles it may assume, together with the organization's ID. lzgen gives
+/// each of its roles the same name in every account, so one pattern stands
+/// for them all however many accounts there are (IAM User Guide, "AWS
+/// global condition context keys": `aws:PrincipalArn`, `aws:PrincipalOrgID`,
+/// `aws:ResourceOrgID`).
+pub fn role_in_any_account(name: &str) -> Expr {
+    Expr::arn(Expr::text(format!("iam::*:role/{name}")))
+}

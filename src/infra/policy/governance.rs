@@ -13,10 +13,9 @@
 
 use super::blocks::{
     arn_here, event_bridge_uses_the_key, everything, key_administration_by_this_account,
-    logs_encrypt_with_the_key, service_trust,
+    logs_encrypt_with_the_key, role_in_any_account, service_trust,
 };
 use super::{Expr, Policy, Statement};
-use crate::infra::layout::AccountIds;
 use crate::model::LandingZone;
 
 /// A name only the CloudFormation template has: the drift function and its
@@ -102,23 +101,18 @@ pub fn drift_function_trust() -> Policy {
 /// The drift function assumes every account's drift reader, reports, and
 /// writes its logs.
 pub fn drift_function(lz: &LandingZone) -> Policy {
-    let reader = |account: Expr| {
-        Expr::arn(
-            Expr::text("iam::")
-                .and(account)
-                .then(&format!(":role/{}", lz.names.drift_reader_role)),
-        )
-    };
-    let mut readers = vec![reader(cfn_only("ManagementAccountId"))];
-    readers.extend(
-        lz.accounts
-            .iter()
-            .map(|a| reader(cfn_only(&AccountIds::of(a).id_parameter))),
-    );
     Policy::new(vec![
+        // Every account's reader by name within this organization, so that
+        // the statement does not grow with the accounts (see
+        // `tooling::assume_the_deployment_roles` for the condition).
         Statement::allow("AssumeTheDriftReaders")
             .actions(&["sts:AssumeRole"])
-            .resources(readers),
+            .resources(vec![role_in_any_account(&lz.names.drift_reader_role)])
+            .when(
+                "StringEqualsIfExists",
+                "aws:ResourceOrgID",
+                vec![Expr::text("${aws:PrincipalOrgID}")],
+            ),
         Statement::allow("Report")
             .actions(&["sns:Publish"])
             .resources(vec![cfn_only("DriftTopic")]),

@@ -7,13 +7,12 @@
 //! Sources: CloudWatch Logs User Guide, "Cross-account cross-Region
 //! subscriptions using Firehose" (the destination policy with
 //! `aws:PrincipalOrgID`, the role CloudWatch Logs assumes conditioned on
-//! `aws:SourceArn` of the sending accounts' log groups); Firehose Developer
+//! `aws:SourceArn`); Firehose Developer
 //! Guide, "Grant Firehose access to an Amazon S3 destination" (the stream
 //! role's actions, trusted on `aws:SourceAccount`).
 
 use super::blocks::service_trust;
 use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::AccountIds;
 use crate::model::LandingZone;
 
 fn log_bucket() -> Expr {
@@ -59,29 +58,31 @@ pub fn firehose() -> Policy {
     ])
 }
 
-/// CloudWatch Logs assumes this role for the log groups of this account
-/// and of the accounts that send their logs here (the workload and tooling
-/// accounts), in this region only.
-pub fn logs_to_firehose_trust(lz: &LandingZone) -> Policy {
-    let mut sources = vec![regional_arn("logs", Expr::this_account(), ":*")];
-    sources.extend(
-        lz.accounts
-            .iter()
-            .filter(|a| a.workload || a.name == lz.holders.tooling())
-            .map(|a| {
-                let account = Expr(vec![Part::Indexed {
-                    cfn: AccountIds::of(a).id_parameter,
-                    tf_map: "var.source_account_ids".into(),
-                    key: a.name.clone(),
-                }]);
-                regional_arn("logs", account, ":*")
-            }),
-    );
+/// CloudWatch Logs assumes this role to put the events that arrive at this
+/// region's destination. AWS's example names each sending account in
+/// `aws:SourceArn`; a list like that outgrows the trust policy's 2,048
+/// characters at a few dozen accounts, so the condition is the log groups
+/// of any account in this region, from this organization when CloudWatch
+/// Logs says which (`aws:SourceOrgID`, where the request carries it: IAM
+/// User Guide, "AWS global condition context keys"). What admits only the
+/// organization's accounts is the destination's own policy
+/// (`aws:PrincipalOrgID`, below); and only this account can hand this role
+/// to a destination, since `iam:PassRole` does not cross accounts.
+pub fn logs_to_firehose_trust() -> Policy {
     Policy::trust(vec![
         Statement::allow("CloudWatchLogsForTheOrganizationsAccounts")
             .service("logs.amazonaws.com")
             .actions(&["sts:AssumeRole"])
-            .when("StringLike", "aws:SourceArn", sources),
+            .when(
+                "StringLike",
+                "aws:SourceArn",
+                vec![regional_arn("logs", Expr::text("*"), ":*")],
+            )
+            .when(
+                "StringEqualsIfExists",
+                "aws:SourceOrgID",
+                vec![Expr::named("OrganizationId", "var.organization_id")],
+            ),
     ])
 }
 

@@ -18,6 +18,7 @@ pub mod log_archive;
 pub mod log_destination;
 pub mod security;
 pub mod targets;
+pub mod templates;
 pub mod tooling;
 pub mod workload;
 
@@ -98,6 +99,11 @@ impl Placement {
 }
 
 policies! {
+    /// The management account's template bucket (only landing zones with a
+    /// template too large to pass inline deploy it).
+    template_key: Key = |_| templates::key();
+    template_bucket: Bucket = templates::bucket;
+    template_access_log_bucket: Bucket = templates::access_log_bucket;
     /// The log-archive account: its key, its log bucket, its access-log bucket.
     log_key: Key = log_archive::log_key;
     log_bucket: Bucket = log_archive::log_bucket;
@@ -112,7 +118,7 @@ policies! {
     /// CloudWatch Logs delivers with, and the destination.
     firehose_trust: Trust = |_| log_destination::firehose_trust();
     firehose: RoleInline = |_| log_destination::firehose();
-    logs_to_firehose_trust: Trust = log_destination::logs_to_firehose_trust;
+    logs_to_firehose_trust: Trust = |_| log_destination::logs_to_firehose_trust();
     logs_to_firehose: RoleInline = log_destination::logs_to_firehose;
     log_destination: Destination = log_destination::destination;
     /// The security account: the findings key and topic in each region, the

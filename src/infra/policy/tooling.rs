@@ -15,10 +15,11 @@
 
 use super::blocks::{
     ECR_PUSH, KEY_USE, arn_here, artifact_account, event_bridge_uses_the_key, everything,
-    key_administration_by_this_account, logs_encrypt_with_the_key, service_trust,
+    key_administration_by_this_account, logs_encrypt_with_the_key, role_in_any_account,
+    service_trust,
 };
 use super::{Expr, Part, Policy, Statement};
-use crate::infra::layout::{self, AccountIds, artifact_stores};
+use crate::infra::layout::{self, artifact_stores};
 use crate::model::{Compute, LandingZone, SourceProvider};
 
 fn is_lambda(lz: &LandingZone) -> bool {
@@ -52,29 +53,23 @@ fn home_key(lz: &LandingZone) -> Expr {
     artifact_key(&lz.organization.home_region)
 }
 
-/// Every workload account's deployment role.
-fn deployment_roles(lz: &LandingZone) -> Vec<Expr> {
-    lz.accounts
-        .iter()
-        .filter(|a| a.workload)
-        .map(|a| {
-            Expr::arn(
-                Expr::text("iam::")
-                    .and(Expr(vec![Part::Indexed {
-                        cfn: AccountIds::of(a).id_parameter,
-                        tf_map: "local.workload_account_ids".into(),
-                        key: a.name.clone(),
-                    }]))
-                    .then(&format!(":role/{}", lz.names.deploy_role)),
-            )
-        })
-        .collect()
-}
-
+/// The workload accounts' deployment role, by name, in the accounts of the
+/// pipeline's own organization: one statement however many accounts there
+/// are (the pipeline role's inline policies share a 10,240-character
+/// quota). `${aws:PrincipalOrgID}` is a policy variable, the pipeline's own
+/// organization (IAM User Guide, "IAM policy elements: Variables and
+/// tags"); the `IfExists` form keeps the role name as the bound should STS
+/// leave `aws:ResourceOrgID` out of a request's context. Each deployment
+/// role's trust names the pipeline's roles exactly: that is the other half.
 fn assume_the_deployment_roles(lz: &LandingZone) -> Statement {
     Statement::allow("AssumeTheDeploymentRoles")
         .actions(&["sts:AssumeRole"])
-        .resources(deployment_roles(lz))
+        .resources(vec![role_in_any_account(&lz.names.deploy_role)])
+        .when(
+            "StringEqualsIfExists",
+            "aws:ResourceOrgID",
+            vec![Expr::text("${aws:PrincipalOrgID}")],
+        )
 }
 
 /// Encrypts the build's logs (and the deployer's) and the notifications.

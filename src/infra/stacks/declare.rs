@@ -28,6 +28,10 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
         if s.account != MANAGEMENT {
             uses.push(Thing::Account(s.account.clone()));
         }
+        // Deployed from its region's template bucket.
+        if let Some(bucket) = &s.by_url {
+            uses.push(Thing::Output(bucket.clone()));
+        }
         for p in &s.parameters {
             if let Some(account) = &p.account {
                 uses.push(Thing::Account(account.clone()));

@@ -2,23 +2,46 @@
 //! placeholders their parameters use.
 
 use super::declare::{add_organization_steps, declare};
-use super::{Parameter, Placeholder, Stack, StackKind};
+use super::{Export, Parameter, Placeholder, Stack, StackKind};
 use crate::infra::layout::{AccountIds, key_parameter, key_placeholder, placeholder};
 use crate::infra::order;
 use crate::model::{Account, LandingZone, MANAGEMENT};
+use std::collections::BTreeSet;
 
 /// The one template every account's baseline stack is made from.
 pub const BASELINE_TEMPLATE: &str = "cloudformation/baseline/baseline.yaml";
 
 /// Derives the stacks, in deploy order, and the placeholders they use.
-pub fn derive(lz: &LandingZone) -> (Vec<Stack>, Vec<Placeholder>) {
+/// `by_url` holds the templates too large to pass inline (as rendering
+/// found them): their stacks are deployed from S3, and each region with one
+/// gets a template bucket first.
+pub fn derive(lz: &LandingZone, by_url: &BTreeSet<String>) -> (Vec<Stack>, Vec<Placeholder>) {
     let Some(mut d) = Derivation::new(lz) else {
         return (Vec::new(), Vec::new());
     };
     for kind in StackKind::ALL {
         d.derive_kind(kind);
     }
-    let placeholders = super::placeholders::placeholders(lz);
+    d.template_buckets(by_url);
+    let mut placeholders = super::placeholders::placeholders(lz);
+    placeholders.extend(
+        d.stacks
+            .iter()
+            .filter(|s| s.kind == StackKind::Templates)
+            .map(|s| {
+                let name = template_bucket_placeholder(&s.region);
+                Placeholder {
+                    description: format!("the template bucket in {}", s.region),
+                    command: None,
+                    output: Some(super::StackOutput {
+                        stack: s.name.clone(),
+                        key: "TemplateBucketName".into(),
+                    }),
+                    note: None,
+                    name,
+                }
+            }),
+    );
     let security = d.security;
     let mut stacks = d.stacks;
     declare(lz, &mut stacks);
@@ -129,7 +152,44 @@ impl<'a> Derivation<'a> {
             creates: Vec::new(),
             uses: Vec::new(),
             before: Vec::new(),
+            by_url: None,
         }
+    }
+
+    /// Marks each stack whose template is in `by_url`, and puts a template
+    /// bucket in the management account of each region that has one. The
+    /// bucket is in the stack's own region: CloudFormation reads the
+    /// template from S3 where the stack is created.
+    fn template_buckets(&mut self, by_url: &BTreeSet<String>) {
+        let mut regions = BTreeSet::new();
+        for s in &mut self.stacks {
+            if by_url.contains(&s.template) {
+                s.by_url = Some(template_bucket_placeholder(&s.region));
+                regions.insert(s.region.clone());
+            }
+        }
+        let buckets: Vec<Stack> = regions
+            .iter()
+            .map(|region| {
+                let mut s = self.stack_in(
+                    StackKind::Templates,
+                    ("management", &format!("templates-{region}")),
+                    &format!("templates-{region}"),
+                    None,
+                    region,
+                );
+                s.description =
+                    "the bucket templates over CloudFormation's inline size are deployed from"
+                        .into();
+                s.parameters = vec![self.organization_id.clone()];
+                s.exports.push(Export {
+                    output: "TemplateBucketName".into(),
+                    placeholder: template_bucket_placeholder(region),
+                });
+                s
+            })
+            .collect();
+        self.stacks.splice(0..0, buckets);
     }
 
     /// A stack in `account` (the management account's, or a member's).
@@ -191,4 +251,13 @@ pub(super) fn join_words(parts: &[&str]) -> String {
 pub(super) fn dedup(params: &mut Vec<Parameter>) {
     let mut seen = std::collections::BTreeSet::new();
     params.retain(|p| seen.insert(p.key.clone()));
+}
+
+/// The variable `deploy.sh` keeps a region's template bucket name in:
+/// `TEMPLATE_BUCKET_US_EAST_1`.
+pub fn template_bucket_placeholder(region: &str) -> String {
+    format!(
+        "TEMPLATE_BUCKET_{}",
+        region.to_uppercase().replace('-', "_")
+    )
 }

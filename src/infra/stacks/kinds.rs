@@ -5,12 +5,16 @@
 use super::Export;
 use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
 use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
-use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
+use crate::model::{Compute, MANAGEMENT, SourceProvider};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StackKind {
+    /// The management account, per region where a template is deployed
+    /// from S3: the bucket templates over CloudFormation's inline size are
+    /// uploaded to. Only landing zones with such a template have one.
+    Templates,
     Organization,
     LogArchive,
     OrganizationTrail,
@@ -32,7 +36,8 @@ pub enum StackKind {
 impl StackKind {
     /// Every kind, in the order their stacks are listed before the deploy
     /// order is derived (which keeps this order where it can).
-    pub const ALL: [StackKind; 11] = [
+    pub const ALL: [StackKind; 12] = [
+        StackKind::Templates,
         StackKind::Organization,
         StackKind::LogArchive,
         StackKind::OrganizationTrail,
@@ -61,6 +66,8 @@ impl Derivation<'_> {
     pub(super) fn derive_kind(&mut self, kind: StackKind) {
         let logging = &self.lz.logging;
         match kind {
+            // Added once the others are known: `derive::template_buckets`.
+            StackKind::Templates => {}
             StackKind::Organization => self.organization(),
             StackKind::LogArchive => self.log_archive(),
             StackKind::OrganizationTrail if logging.organization_trail => self.organization_trail(),
@@ -141,15 +148,9 @@ impl Derivation<'_> {
     }
 
     /// Per region, where the log groups of the workload and tooling accounts
-    /// send their logs.
+    /// send their logs. The sending accounts are admitted as members of the
+    /// organization, not by ID: the template does not grow with them.
     fn log_destinations(&mut self) {
-        let tooling = &self.tooling.name;
-        let sources: Vec<&Account> = self
-            .lz
-            .accounts
-            .iter()
-            .filter(|a| a.workload || a.name == *tooling)
-            .collect();
         for region in &self.lz.organization.regions {
             let mut s = self.stack_in(
                 StackKind::LogDestination,
@@ -163,8 +164,6 @@ impl Derivation<'_> {
                     .into();
             let mut params = self.log_params.clone();
             params.push(self.organization_id.clone());
-            params.extend(sources.iter().map(|a| account_param(a)));
-            dedup(&mut params);
             s.parameters = params;
             self.stacks.push(s);
         }
@@ -263,11 +262,10 @@ impl Derivation<'_> {
             } else {
                 "KMS key and artifact bucket".into()
             };
-            let mut params = vec![account_param(self.tooling)];
-            params.extend(self.workload_accounts().map(account_param));
-            params.push(self.organization_id.clone());
-            dedup(&mut params);
-            s.parameters = params;
+            // The workload accounts are granted by role name within the
+            // organization, not by ID: the template stays the same size
+            // however many there are.
+            s.parameters = vec![account_param(self.tooling), self.organization_id.clone()];
             s.exports.push(Export {
                 output: "ArtifactKeyArn".into(),
                 placeholder: key_placeholder(region),
@@ -286,8 +284,15 @@ impl Derivation<'_> {
             &lz.organization.home_region,
         );
         s.description = "the pipeline, its build project, roles and notifications".into();
+        // Only the accounts the pipeline deploys to: its deploy actions
+        // name their roles, and the build writes a task definition for each.
         let mut params = vec![account_param(self.artifact)];
-        params.extend(self.workload_accounts().map(account_param));
+        params.extend(
+            lz.pipeline_accounts()
+                .iter()
+                .filter_map(|name| lz.account(name))
+                .map(account_param),
+        );
         params.extend(self.key_params.iter().cloned());
         if lz.pipeline.source.provider == SourceProvider::Codeconnections {
             // Empty unless the user brings a connection of their own: the stack
@@ -328,11 +333,16 @@ impl Derivation<'_> {
         } else {
             "daily drift detection and its notifications".into()
         };
+        // Every account's ID in one value (the drift function's list): a
+        // parameter per account would reach the 200 parameters a template
+        // may declare.
+        let ids: Vec<String> = std::iter::once(self.management_id.clone())
+            .chain(lz.accounts.iter().map(|a| AccountIds::of(a).id_value))
+            .collect();
         let mut params = vec![
-            param("ManagementAccountId", self.management_id.clone()),
+            param("AccountIds", ids.join(",")),
             self.organization_id.clone(),
         ];
-        params.extend(lz.accounts.iter().map(account_param));
         if slack {
             params.push(param("PipelineTopicArn", placeholder("PIPELINE_TOPIC_ARN")));
         }

@@ -13,7 +13,7 @@ mod derive;
 mod kinds;
 mod placeholders;
 
-pub use derive::{BASELINE_TEMPLATE, derive};
+pub use derive::{BASELINE_TEMPLATE, derive, template_bucket_placeholder};
 pub use kinds::StackKind;
 
 use crate::infra::order::{Thing, Unit};
@@ -50,6 +50,10 @@ pub struct Stack {
     /// Organization-level steps that must run right before it: the first
     /// stack needing trusted access or a delegated administrator gets them.
     pub before: Vec<OrganizationStep>,
+    /// For a template over CloudFormation's inline size: the variable that
+    /// holds the name of its region's template bucket, which `deploy.sh`
+    /// uploads it to and deploys it from (`--template-url`).
+    pub by_url: Option<String>,
 }
 
 impl Unit for Stack {
@@ -132,7 +136,11 @@ mod tests {
         for p in PRESETS {
             let answers: Answers = serde_yaml::from_str(p.yaml).expect("answers");
             let (zone, _) = crate::model::build(&answers).expect("valid");
-            assert!(!derive(&zone).0.is_empty(), "{}", p.name);
+            assert!(
+                !derive(&zone, &Default::default()).0.is_empty(),
+                "{}",
+                p.name
+            );
         }
     }
 
@@ -143,7 +151,10 @@ mod tests {
         org.home_region = Some("us-gov-east-1".into());
         org.regions = None;
         let (zone, _) = crate::model::build(&a).expect("valid");
-        assert_eq!(derive(&zone).0[0].region, "us-gov-west-1");
+        assert_eq!(
+            derive(&zone, &Default::default()).0[0].region,
+            "us-gov-west-1"
+        );
     }
 
     #[test]
@@ -152,13 +163,14 @@ mod tests {
         accounts(&mut a)[5].id = Some("222222222222".into());
         accounts(&mut a)[5].email = None;
         let (zone, _) = crate::model::build(&a).expect("valid");
-        let stacks = derive(&zone).0;
-        let artifact = stacks
+        let stacks = derive(&zone, &Default::default()).0;
+        // The pipeline names each workload account's deployment role.
+        let tooling = stacks
             .iter()
-            .find(|s| s.kind == StackKind::Artifact)
-            .expect("artifact");
+            .find(|s| s.kind == StackKind::Tooling)
+            .expect("tooling");
         let value = |k: &str| {
-            artifact
+            tooling
                 .parameters
                 .iter()
                 .find(|p| p.key == k)
@@ -167,8 +179,8 @@ mod tests {
         assert_eq!(value("ProdAccountId").as_deref(), Some("222222222222"));
         assert_eq!(value("DevAccountId").as_deref(), Some("${ACCOUNT_ID_DEV}"));
         assert_eq!(
-            value("ToolingAccountId").as_deref(),
-            Some("${ACCOUNT_ID_TOOLING}")
+            value("ArtifactAccountId").as_deref(),
+            Some("${ACCOUNT_ID_ARTIFACT}")
         );
     }
 }

@@ -112,6 +112,8 @@ impl Validator {
             &names.log_bucket_prefix,
             &names.log_access_log_bucket_prefix,
             &names.state_bucket_prefix,
+            &names.template_bucket_prefix,
+            &names.template_access_log_bucket_prefix,
         ] {
             if let Some(p) = bucket_name_problem(prefix, longest_region) {
                 self.problems.push(p);
