@@ -102,7 +102,7 @@ fn an_email_never_becomes_part_of_a_query() {
     let start = deploy.find("account_id() {").expect("account_id");
     let function = &deploy[start..start + deploy[start..].find("\n}\n").expect("end") + 2];
     let script = format!(
-        "fail() {{ echo \"FAIL $*\"; exit 1; }}\naws() {{ printf '111111111111\\tacme-a\\ta@x.io\\n222222222222\\tacme-b\\tx'\"'\"'||Email!='\"'\"'@x.io\\n'; }}\n{function}\naccount_id acme-missing \"$1\"\n"
+        "fail() {{ echo \"FAIL $*\"; exit 1; }}\nORGANIZATION_ACCOUNTS=\"$(printf '111111111111\\tacme-a\\ta@x.io\\n222222222222\\tacme-b\\tx'\"'\"'||Email!='\"'\"'@x.io\\n')\"\n{function}\naccount_id acme-missing \"$1\"\n"
     );
     let out = std::process::Command::new("bash")
         .arg("-c")

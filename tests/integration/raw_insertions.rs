@@ -178,7 +178,7 @@ const SAFE: &[(&str, &str)] = &[
 const TEXT_PLACES: &[(&str, usize, &str)] = &[
     (
         "scripts/deploy.sh.hbs",
-        427,
+        429,
         "the closing message, a quoted heredoc (<<'DONE'): an indented line is text and cannot end it",
     ),
     (

@@ -113,6 +113,13 @@ pub fn drift_function(lz: &LandingZone) -> Policy {
                 "aws:ResourceOrgID",
                 vec![Expr::text("${aws:PrincipalOrgID}")],
             ),
+        // The daily run starts one run of itself per account.
+        Statement::allow("StartOneRunPerAccount")
+            .actions(&["lambda:InvokeFunction"])
+            .resources(vec![arn_here(
+                "lambda",
+                &format!(":function:{}", lz.names.drift_function),
+            )]),
         Statement::allow("Report")
             .actions(&["sns:Publish"])
             .resources(vec![cfn_only("DriftTopic")]),
