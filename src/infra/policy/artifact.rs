@@ -17,8 +17,8 @@
 //! Block Public Access (S3 User Guide, "The meaning of public").
 
 use super::blocks::{
-    ECR_PUSH, KEY_USE, deny_insecure_transport, everything, key_administration_by_this_account,
-    role_in_any_account, server_access_logs, tooling_account,
+    ECR_PUSH, KEY_USE, access_log_bucket_policy, deny_insecure_transport, everything,
+    key_administration_by_this_account, role_in_any_account, tooling_account,
 };
 use super::{Expr, Policy, Statement};
 use crate::model::{Compute, LandingZone};
@@ -135,15 +135,10 @@ pub fn key(lz: &LandingZone) -> Policy {
 
 /// The bucket the artifact bucket's server access logs go to.
 pub fn access_log_bucket(lz: &LandingZone) -> Policy {
-    let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
-    Policy::new(vec![
-        deny_insecure_transport(&bucket),
-        server_access_logs(
-            "ServerAccessLogsFromTheArtifactBucket",
-            &bucket,
-            &lz.names.artifact_bucket_prefix,
-        ),
-    ])
+    access_log_bucket_policy(
+        "ServerAccessLogsFromTheArtifactBucket",
+        &lz.names.artifact_bucket_prefix,
+    )
 }
 
 /// The artifact bucket: TLS only, every object encrypted with the artifact

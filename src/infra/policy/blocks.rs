@@ -8,7 +8,7 @@
 //! `aws:SourceArn`); KMS Developer Guide, "Default key policy" (the account
 //! root as key administrator, so IAM policies can grant use).
 
-use super::{Expr, Part, Statement};
+use super::{Expr, Part, Policy, Statement};
 use crate::infra::layout;
 use crate::model::LandingZone;
 
@@ -182,4 +182,16 @@ pub fn artifact_account(lz: &LandingZone) -> Expr {
 /// `aws:ResourceOrgID`).
 pub fn role_in_any_account(name: &str) -> Expr {
     Expr::arn(Expr::text(format!("iam::*:role/{name}")))
+}
+
+/// The policy of a bucket that receives server access logs: TLS only, and
+/// S3 delivers there the logs of the bucket named
+/// `<source_prefix>-<account>-<region>` (`AccessLogBucket` in
+/// CloudFormation, `aws_s3_bucket.access_logs` in Terraform).
+pub fn access_log_bucket_policy(sid: &str, source_prefix: &str) -> Policy {
+    let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
+    Policy::new(vec![
+        deny_insecure_transport(&bucket),
+        server_access_logs(sid, &bucket, source_prefix),
+    ])
 }

@@ -14,7 +14,8 @@
 //! `aws:SourceAccount` and `aws:SourceArn`).
 
 use super::blocks::{
-    deny_insecure_transport, everything, key_administration_by_this_account, server_access_logs,
+    access_log_bucket_policy, deny_insecure_transport, everything,
+    key_administration_by_this_account,
 };
 use super::{Expr, Policy, Statement};
 use crate::model::LandingZone;
@@ -92,15 +93,10 @@ pub fn log_key(lz: &LandingZone) -> Policy {
 
 /// The access-log bucket: S3 delivers the log bucket's server access logs.
 pub fn access_log_bucket(lz: &LandingZone) -> Policy {
-    let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
-    Policy::new(vec![
-        deny_insecure_transport(&bucket),
-        server_access_logs(
-            "ServerAccessLogsFromTheLogBucket",
-            &bucket,
-            &lz.names.log_bucket_prefix,
-        ),
-    ])
+    access_log_bucket_policy(
+        "ServerAccessLogsFromTheLogBucket",
+        &lz.names.log_bucket_prefix,
+    )
 }
 
 /// The central log bucket: the organization trail, AWS Config and GuardDuty

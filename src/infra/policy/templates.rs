@@ -14,8 +14,8 @@
 //! Only this account writes: `deploy.sh` uploads with its credentials.
 
 use super::blocks::{
-    bucket_name, deny_insecure_transport, everything, key_administration_by_this_account,
-    server_access_logs,
+    access_log_bucket_policy, bucket_name, deny_insecure_transport, everything,
+    key_administration_by_this_account,
 };
 use super::{Expr, Part, Policy, Statement};
 use crate::model::LandingZone;
@@ -71,14 +71,9 @@ pub fn bucket(lz: &LandingZone) -> Policy {
 
 /// Where the template bucket's server access logs go.
 pub fn access_log_bucket(lz: &LandingZone) -> Policy {
-    let bucket = Expr::named("AccessLogBucket.Arn", "aws_s3_bucket.access_logs.arn");
-    Policy::new(vec![
-        deny_insecure_transport(&bucket),
-        server_access_logs(
-            "ServerAccessLogsFromTheTemplateBucket",
-            &bucket,
-            &lz.names.template_bucket_prefix,
-        ),
-    ])
+    access_log_bucket_policy(
+        "ServerAccessLogsFromTheTemplateBucket",
+        &lz.names.template_bucket_prefix,
+    )
     .only_cloudformation()
 }
