@@ -95,6 +95,12 @@ pub const ACTIONS_PER_PIPELINE: Quota = Quota {
     unit: "actions",
     page: PIPELINE,
 };
+pub const ACTION_CONFIGURATION_VALUE: Quota = Quota {
+    name: "CodePipeline action configuration value (a manual approval's message)",
+    value: 1_000,
+    unit: "characters",
+    page: "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html",
+};
 pub const ALARMS_PER_DEPLOYMENT_GROUP: Quota = Quota {
     name: "CodeDeploy CloudWatch alarms on one deployment group",
     value: 10,
@@ -182,7 +188,7 @@ pub const LOGS_DESTINATION_POLICY: Quota = Quota {
 };
 
 /// The table, in the order of the README.
-pub const ALL: [Quota; 25] = [
+pub const ALL: [Quota; 26] = [
     TEMPLATE_BODY_INLINE,
     TEMPLATE_BODY_URL,
     RESOURCES_PER_STACK,
@@ -194,6 +200,7 @@ pub const ALL: [Quota; 25] = [
     STAGES_PER_PIPELINE,
     ACTIONS_PER_STAGE,
     ACTIONS_PER_PIPELINE,
+    ACTION_CONFIGURATION_VALUE,
     ALARMS_PER_DEPLOYMENT_GROUP,
     IAM_ROLE_NAME,
     S3_BUCKET_NAME,

@@ -80,7 +80,50 @@ pub(super) struct StageView<'a> {
     pub name: &'a str,
     pub accounts: &'a [String],
     pub approval: bool,
+    /// What the manual approval before the stage asks (its `CustomData`).
+    pub approval_message: String,
     pub waves: Vec<WaveView<'a>>,
+}
+
+/// The most an approval's message says: a CodePipeline action's
+/// configuration value may be 1,000 characters (`crate::quotas`); 160 keeps
+/// it on one line of the template within the repo's yamllint line length
+/// (200), and a person reads the accounts of the stage in the console.
+pub(super) const APPROVAL_MESSAGE_CHARS: usize = 160;
+const _: () = assert!(APPROVAL_MESSAGE_CHARS <= crate::quotas::ACTION_CONFIGURATION_VALUE.value);
+
+/// "Approve the release of <app> to <accounts>.", naming as many accounts
+/// as fit in `APPROVAL_MESSAGE_CHARS` and counting the rest.
+pub(super) fn approval_message(application: &str, accounts: &[String]) -> String {
+    let all = format!(
+        "Approve the release of {application} to {}.",
+        accounts.join(", ")
+    );
+    if all.chars().count() <= APPROVAL_MESSAGE_CHARS {
+        return all;
+    }
+    let head = format!(
+        "Approve the release of {application} to {} accounts: ",
+        accounts.len()
+    );
+    let mut named = Vec::new();
+    for account in accounts {
+        named.push(account.as_str());
+        let more = accounts.len() - named.len();
+        let text = format!("{head}{}, and {more} more.", named.join(", "));
+        if text.chars().count() > APPROVAL_MESSAGE_CHARS {
+            named.pop();
+            break;
+        }
+    }
+    let more = accounts.len() - named.len();
+    if named.is_empty() {
+        return format!("{head}{more} of them.")
+            .chars()
+            .take(APPROVAL_MESSAGE_CHARS)
+            .collect();
+    }
+    format!("{head}{}, and {more} more.", named.join(", "))
 }
 
 #[derive(Debug, Serialize)]
@@ -119,6 +162,7 @@ impl<'a> ZoneView<'a> {
                 name: &stage.name,
                 accounts: &stage.accounts,
                 approval: stage.approval,
+                approval_message: approval_message(&p.application, &stage.accounts),
                 waves: stage
                     .waves
                     .iter()

@@ -208,3 +208,39 @@ fn a_broken_blueprint_is_named_with_its_line() {
     assert!(!message.contains("piece"), "{message}");
     assert!(message.contains(":200:"), "{message}");
 }
+
+/// A manual approval's message names the accounts while it stays short,
+/// and counts the rest: a CodePipeline configuration value is at most
+/// 1,000 characters (the 200-account example's production stage has 98).
+#[test]
+fn an_approval_message_stays_within_its_quota() {
+    use super::context::{APPROVAL_MESSAGE_CHARS, approval_message};
+    let two = vec!["dev".to_string(), "prod".to_string()];
+    assert_eq!(
+        approval_message("app", &two),
+        "Approve the release of app to dev, prod."
+    );
+    let many: Vec<String> = (1..=98).map(|i| format!("team{i:02}-prod")).collect();
+    let message = approval_message("storefront", &many);
+    assert!(
+        message.chars().count() <= APPROVAL_MESSAGE_CHARS,
+        "{message}"
+    );
+    assert!(
+        message.starts_with(
+            "Approve the release of storefront to 98 accounts: team01-prod, team02-prod"
+        ),
+        "{message}"
+    );
+    let named = message.matches("-prod").count();
+    let more: usize = message
+        .rsplit("and ")
+        .next()
+        .and_then(|tail| tail.strip_suffix(" more."))
+        .and_then(|n| n.parse().ok())
+        .expect("a count of the rest");
+    assert_eq!(named + more, 98, "{message}");
+    // Even a name too long to list leaves a message within the limit.
+    let long = vec!["x".repeat(600), "y".to_string()];
+    assert!(approval_message("app", &long).chars().count() <= APPROVAL_MESSAGE_CHARS);
+}
