@@ -187,8 +187,29 @@ pub const LOGS_DESTINATION_POLICY: Quota = Quota {
     page: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html",
 };
 
+pub const STACK_SETS: Quota = Quota {
+    name: "CloudFormation StackSets in one administrator account",
+    value: 1_000,
+    unit: "StackSets",
+    page: CFN,
+};
+pub const STACK_SET_INSTANCES: Quota = Quota {
+    name: "Stack instances of one StackSet",
+    value: 100_000,
+    unit: "instances",
+    page: CFN,
+};
+/// `scripts/deploy.sh` targets at most this many OUs in one
+/// `CreateStackInstances` call, and makes more calls for more.
+pub const STACK_SET_OUS_PER_OPERATION: Quota = Quota {
+    name: "OUs one StackSet operation targets (`CreateStackInstances`)",
+    value: 50,
+    unit: "OUs",
+    page: "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html",
+};
+
 /// The table, in the order of the README.
-pub const ALL: [Quota; 26] = [
+pub const ALL: [Quota; 29] = [
     TEMPLATE_BODY_INLINE,
     TEMPLATE_BODY_URL,
     RESOURCES_PER_STACK,
@@ -197,6 +218,9 @@ pub const ALL: [Quota; 26] = [
     PARAMETER_VALUE,
     LAMBDA_ENVIRONMENT,
     STACK_NAME,
+    STACK_SETS,
+    STACK_SET_INSTANCES,
+    STACK_SET_OUS_PER_OPERATION,
     STAGES_PER_PIPELINE,
     ACTIONS_PER_STAGE,
     ACTIONS_PER_PIPELINE,

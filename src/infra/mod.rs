@@ -16,7 +16,9 @@ pub mod stacks;
 pub mod terraform;
 
 pub use layout::{AccountIds, ArtifactStore};
-pub use stacks::{OrganizationStep, Parameter, Placeholder, Stack, StackKind, StackOutput};
+pub use stacks::{
+    OrganizationStep, Parameter, Placeholder, Stack, StackKind, StackOutput, StackSetTargets,
+};
 pub use terraform::TerraformRoot;
 
 use crate::model::LandingZone;

@@ -123,6 +123,27 @@ pub(crate) fn stack_quota_problems(
             problems.push(problem(&at, size, &quotas::LAMBDA_ENVIRONMENT));
         }
     }
+    // The StackSets: how many, and how many instances each has (the
+    // landing zone's accounts times the regions; the OUs may hold more,
+    // which AWS counts too).
+    let sets: Vec<&crate::infra::StackSetTargets> =
+        units.stacks.iter().filter_map(|s| s.set.as_ref()).collect();
+    if sets.len() > quotas::STACK_SETS.value {
+        problems.push(problem("the StackSets", sets.len(), &quotas::STACK_SETS));
+    }
+    for (stack, set) in units
+        .stacks
+        .iter()
+        .filter_map(|s| s.set.as_ref().map(|set| (s, set)))
+    {
+        let instances = set.accounts.len() * set.regions.len();
+        if instances > quotas::STACK_SET_INSTANCES.value {
+            let at = format!("the StackSet {}", stack.name);
+            problems.push(problem(&at, instances, &quotas::STACK_SET_INSTANCES));
+        }
+    }
+    // (STACK_SET_OUS_PER_OPERATION needs no refusal: deploy.sh creates the
+    // instances of at most that many OUs per call.)
     for stack in &units.stacks {
         if stack.name.len() > quotas::STACK_NAME.value {
             problems.push(

@@ -28,7 +28,7 @@ fn new_with_yes_writes_the_standard_landing_zone() {
         "policies/scp/deny-root-user.json",
         ".github/workflows/validate.yml",
         "cloudformation/tooling/pipeline.yaml",
-        "cloudformation/workloads/dev/roles.yaml",
+        "cloudformation/workloads/roles.yaml",
         "cloudformation/workloads/prod/target-us-east-1.yaml",
         "app/buildspec.yml",
         "app/appspec.yaml",

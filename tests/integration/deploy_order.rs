@@ -61,11 +61,15 @@ fn every_use_follows_its_creation_and_the_pipeline_follows_the_roles_it_assumes(
                 .unwrap_or_else(|| panic!("{name}"))
         };
         let tooling = at(&format!("{}-tooling", zone.organization.name));
+        let roles = at(&format!("{}-workload-roles", zone.organization.name));
+        assert!(roles < tooling, "{source}");
+        let reached = &r.units.stacks[roles]
+            .set
+            .as_ref()
+            .expect("a StackSet")
+            .accounts;
         for account in zone.pipeline_accounts() {
-            assert!(
-                at(&format!("{}-{account}-roles", zone.organization.name)) < tooling,
-                "{source}: {account}"
-            );
+            assert!(reached.contains(&account), "{source}: {account}");
         }
         let root = |folder: &str| {
             r.units
@@ -94,13 +98,13 @@ fn a_use_before_its_creation_is_caught_naming_both() {
         .expect("tooling");
     let roles = stacks
         .iter()
-        .position(|s| s.name == "acme-dev-roles")
+        .position(|s| s.name == "acme-workload-roles")
         .expect("roles");
     let moved = stacks.remove(tooling);
     stacks.insert(roles, moved);
     let problems = lzgen::verify::deploy_order_problems(zone, &stacks);
     assert!(
-        problems.contains(&"acme-tooling uses role acme-sample-app-deploy in account dev, which acme-dev-roles creates later".to_string()),
+        problems.contains(&"acme-tooling uses role acme-sample-app-deploy in account dev, which acme-workload-roles creates later".to_string()),
         "{problems:?}"
     );
     // The trail before trusted access for CloudTrail is on: caught too.
@@ -127,10 +131,19 @@ fn the_scripts_and_the_readme_deploy_in_the_derived_order() {
     ] {
         let (r, files) = both(source);
         let deploy = text(&files, "scripts/deploy.sh");
+        // deploy_stack ACCOUNT 'REGION' 'NAME' ...; deploy_stack_set 'NAME' ...
         let deployed: Vec<&str> = deploy
             .lines()
-            .filter(|l| l.trim_start().starts_with("deploy_stack \""))
-            .map(|l| l.split('\'').nth(3).expect("stack name"))
+            .map(str::trim_start)
+            .filter_map(|l| {
+                if l.starts_with("deploy_stack \"") {
+                    l.split('\'').nth(3)
+                } else if l.starts_with("deploy_stack_set '") {
+                    l.split('\'').nth(1)
+                } else {
+                    None
+                }
+            })
             .collect();
         let names: Vec<&str> = r.units.stacks.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(deployed, names, "{source}");
@@ -140,6 +153,7 @@ fn the_scripts_and_the_readme_deploy_in_the_derived_order() {
             .map(|n| {
                 readme
                     .find(&format!("| `{n}` |"))
+                    .or_else(|| readme.find(&format!("| `{n}` (StackSet) |")))
                     .unwrap_or_else(|| panic!("{source}: {n} in the README's table"))
             })
             .collect();
@@ -204,7 +218,11 @@ fn every_rendered_repo_meets_the_documented_preconditions_in_both_flavours() {
             let template: Value =
                 serde_yaml::from_str(text(&files, &stack.template)).expect("yaml");
             let resources = template["Resources"].as_mapping().expect("resources");
-            let deployed_at = line_of(deploy, &format!("'{}' '{}'", stack.region, stack.name))
+            let call = match stack.set {
+                Some(_) => format!("deploy_stack_set '{}'", stack.name),
+                None => format!("'{}' '{}'", stack.region, stack.name),
+            };
+            let deployed_at = line_of(deploy, &call)
                 .unwrap_or_else(|| panic!("{source}: deploy.sh deploys {}", stack.name));
             for row in PRECONDITIONS {
                 let of_type: Vec<(&str, &Value)> = resources

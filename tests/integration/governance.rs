@@ -195,18 +195,61 @@ fn slack_adds_the_chatbot_channels_in_tooling_and_security() {
 #[test]
 fn every_account_and_the_management_account_get_a_baseline_in_each_region() {
     let tree = render(&["--config", "examples/multi-region.yaml"]);
-    let baselines: Vec<&String> = tree
-        .keys()
-        .filter(|p| p.starts_with("cloudformation/baseline/") && p.ends_with(".parameters.json"))
-        .collect();
     let answers: Value = serde_yaml::from_slice(&tree["lzgen.yaml"].0).expect("answers");
-    let accounts = answers["accounts"].as_sequence().expect("accounts").len() + 1;
-    let regions = answers["organization"]["regions"]
+    let home = answers["organization"]["home_region"]
+        .as_str()
+        .expect("home");
+    let org = answers["organization"]["name"].as_str().expect("name");
+    let regions: Vec<&str> = answers["organization"]["regions"]
         .as_sequence()
         .expect("regions")
-        .len();
-    assert_eq!(baselines.len(), accounts * regions, "{baselines:#?}");
+        .iter()
+        .map(|r| r.as_str().expect("region"))
+        .collect();
+    assert!(regions.len() > 1);
+    // The management account, which no StackSet reaches: a stack per region.
+    let baselines: Vec<&String> = tree
+        .keys()
+        .filter(|p| {
+            p.starts_with("cloudformation/baseline/management-") && p.ends_with(".parameters.json")
+        })
+        .collect();
+    assert_eq!(baselines.len(), regions.len(), "{baselines:#?}");
     assert!(tree.contains_key("cloudformation/baseline/management-eu-central-1.parameters.json"));
+    // Every member account: the home region's StackSet, then the other
+    // regions' StackSet, which waits for it, in every OU that holds one.
+    let deploy = String::from_utf8(tree["scripts/deploy.sh"].0.clone()).expect("utf8");
+    let lines: Vec<&str> = deploy.lines().collect();
+    let call = |set: &str| {
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("deploy_stack_set '{org}-{set}' ")))
+            .unwrap_or_else(|| panic!("deploy.sh deploys {set}"));
+        (at, lines[at], lines[at + 1])
+    };
+    let (home_at, home_call, home_ous) = call("baseline");
+    let (others_at, others_call, others_ous) = call("baseline-regions");
+    assert!(home_at < others_at);
+    assert!(
+        home_call.contains(&format!(" '{home}' \"\" '' ")),
+        "{home_call}"
+    );
+    let others: Vec<&str> = regions.iter().copied().filter(|r| *r != home).collect();
+    assert!(
+        others_call.contains(&format!(" '{}' \"\" '{org}-baseline' ", others.join(" "))),
+        "{others_call}"
+    );
+    let mut ous: Vec<String> = answers["accounts"]
+        .as_sequence()
+        .expect("accounts")
+        .iter()
+        .map(|a| format!("'{}'", a["ou"].as_str().expect("ou")))
+        .collect();
+    ous.sort();
+    ous.dedup();
+    for listed in [home_ous, others_ous] {
+        assert_eq!(listed.trim(), ous.join(" "));
+    }
 }
 
 /// `lzgen new` on the standard preset with one `--set`: it must exit 2 and
@@ -324,4 +367,62 @@ fn deployment_alarms_reach_the_tooling_accounts_alarms_topic() {
             "{path}: {to}"
         );
     }
+}
+
+/// The StackSets' instances are created in the member accounts by the
+/// `stacksets-exec-*` role (the managed policy
+/// CloudFormationStackSetsOrgAdminServiceRolePolicy lets StackSets assume
+/// only `role/stacksets-exec-*` there), a plain IAM role that SCPs govern.
+/// The baseline creates AWS Config's recorder and delivery channel, which
+/// `protect-logging` denies, and the roles StackSet creates roles in Prod,
+/// which `deny-manual-prod-changes` denies: without that role in their
+/// exemptions, every instance would fail on real AWS, with no linter or
+/// emulator to tell.
+#[test]
+fn the_guardrails_let_the_stacksets_role_build_the_baseline_and_the_roles() {
+    let tree = render(&["--preset", "enterprise"]);
+    let exempt = |file: &str, sid: &str| -> Vec<String> {
+        let doc: serde_json::Value = serde_json::from_slice(&tree[file].0).expect("json");
+        let statement = doc["Statement"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("{file}: {sid}"))
+            .clone();
+        let arns = &statement["Condition"]["ArnNotLike"]["aws:PrincipalArn"];
+        match arns {
+            serde_json::Value::String(one) => vec![one.clone()],
+            other => other
+                .as_array()
+                .expect("ARNs")
+                .iter()
+                .map(|a| a.as_str().expect("ARN").to_string())
+                .collect(),
+        }
+    };
+    for (file, sid) in [
+        (
+            "policies/scp/protect-logging.json",
+            "ProtectTrailsAndConfig",
+        ),
+        (
+            "policies/scp/deny-manual-prod-changes.json",
+            "OnlyThePipelineChangesProduction",
+        ),
+    ] {
+        let arns = exempt(file, sid);
+        assert!(
+            arns.iter()
+                .any(|a| a == "arn:*:iam::*:role/stacksets-exec-*"),
+            "{file} {sid}: {arns:?}"
+        );
+    }
+    // The statements guard what the StackSets create.
+    let logging =
+        String::from_utf8(tree["policies/scp/protect-logging.json"].0.clone()).expect("utf8");
+    assert!(logging.contains("\"config:PutConfigurationRecorder\""));
+    let baseline =
+        String::from_utf8(tree["cloudformation/baseline/baseline.yaml"].0.clone()).expect("utf8");
+    assert!(baseline.contains("Type: AWS::Config::ConfigurationRecorder"));
 }

@@ -15,7 +15,16 @@ use std::process::{Command, Stdio};
 const AWS: &str = r#"#!/usr/bin/env bash
 echo "aws $*" >> "$CALLS"
 stack="$(sed -n 's/.*--stack-name \([^ ]*\).*/\1/p' <<< "$*")"
+set="$(sed -n 's/.*--stack-set-name \([^ ]*\).*/\1/p' <<< "$*")"
 case " $* " in
+  *" list-organizational-units-for-parent "*) cat "$OUS" ;;
+  *" describe-stack-set "*"StackSetARN"*) echo "arn:aws:cloudformation:us-east-1:111111111111:stackset/$set:1" ;;
+  *" describe-stack-set "*)
+    if [ -e "$STATE/set-$set" ]; then echo None; else echo "StackSet $set not found" >&2; exit 255; fi ;;
+  *" create-stack-set "*) : > "$STATE/set-$set" ;;
+  *" create-stack-instances "* | *" update-stack-set "*) echo "op-$set" ;;
+  *" describe-stack-set-operation "*) echo SUCCEEDED ;;
+  *" list-stack-instances "*) echo 0 ;;
   *" sts get-caller-identity "*) echo 111111111111 ;;
   *" sts assume-role "*) printf 'AKIA\tsecret\ttoken\n' ;;
   *" organizations describe-organization "*) echo o-abcdefghij ;;
@@ -35,6 +44,12 @@ exit 0
 
 /// An answers file: the central accounts, `n` workload accounts, `regions`.
 fn answers(n: usize, regions: &[&str]) -> String {
+    answers_in(n, regions, false)
+}
+
+/// The same, each workload account in an OU of its own (`Team01`…) when
+/// `own_ou`.
+fn answers_in(n: usize, regions: &[&str], own_ou: bool) -> String {
     let mut accounts = String::new();
     for (name, roles, ou) in [
         ("log-archive", "[log-archive]", "Security"),
@@ -46,20 +61,33 @@ fn answers(n: usize, regions: &[&str]) -> String {
         ));
     }
     let workloads: Vec<String> = (1..=n).map(|i| format!("w{i:02}")).collect();
-    for w in &workloads {
+    let mut ous = String::from("  - name: Security\n  - name: Deployment\n  - name: Workloads\n");
+    for (i, w) in workloads.iter().enumerate() {
+        let ou = if own_ou {
+            ous.push_str(&format!("  - name: Team{:02}\n", i + 1));
+            format!("Team{:02}", i + 1)
+        } else {
+            "Workloads".to_string()
+        };
         accounts.push_str(&format!(
-            "  - {{name: {w}, roles: [workload], email: aws+{w}@example.org, ou: Workloads}}\n"
+            "  - {{name: {w}, roles: [workload], email: aws+{w}@example.org, ou: {ou}}}\n"
         ));
     }
     format!(
         "version: 1\norganization:\n  name: scale\n  home_region: {}\n  regions: [{}]\n  iac: cloudformation\n\
-         organizational_units:\n  - name: Security\n  - name: Deployment\n  - name: Workloads\n\
+         organizational_units:\n{ous}\
          accounts:\n{accounts}\
          pipeline:\n  application: app\n  source: {{provider: codecommit, repository: app, branch: main}}\n\
          \x20 build: {{runtime: python}}\n  deploy: {{compute: ecs, strategy: blue-green}}\n  stages: [{}]\n",
         regions[0],
         regions.join(", "),
-        workloads.join(", ")
+        // Each stage is one more pipeline stage: the one-OU-each layout
+        // deploys the application to the first account only.
+        if own_ou {
+            workloads[0].clone()
+        } else {
+            workloads.join(", ")
+        }
     )
 }
 
@@ -70,10 +98,14 @@ struct Repo {
 }
 
 fn render(n: usize, regions: &[&str]) -> Repo {
+    render_answers(&answers(n, regions))
+}
+
+fn render_answers(text: &str) -> Repo {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path().to_path_buf();
     let file = root.join("answers.yaml");
-    std::fs::write(&file, answers(n, regions)).expect("answers");
+    std::fs::write(&file, text).expect("answers");
     let dir = root.join("lz");
     lzgen()
         .arg("new")
@@ -103,6 +135,54 @@ fn read(repo: &Repo, path: &str) -> String {
     std::fs::read_to_string(repo.dir.join(path)).expect(path)
 }
 
+/// Runs the repo's deploy.sh (`--skip-organization`) against the stand-in
+/// `aws`, with the organization's accounts (`"<name> <email>"`) and OUs (all
+/// under the root), and returns the calls it made.
+fn deploy_with_stand_in(repo: &Repo, accounts: &[String], ous: &[&str]) -> Vec<String> {
+    let bin = repo.root.join("bin");
+    let state = repo.root.join("state");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::create_dir_all(&state).expect("state");
+    std::fs::write(bin.join("aws"), AWS).expect("aws");
+    make_executable(&bin.join("aws"));
+    let accounts_file = repo.root.join("accounts");
+    std::fs::write(&accounts_file, accounts.join("\n") + "\n").expect("accounts");
+    let ous_file = repo.root.join("ous");
+    let listed: Vec<String> = ous
+        .iter()
+        .map(|ou| format!("ou-{}\t{ou}", ou.to_lowercase()))
+        .collect();
+    std::fs::write(&ous_file, listed.join("\n") + "\n").expect("ous");
+    let calls = repo.root.join("calls.log");
+    let out = Command::new("bash")
+        .arg(repo.dir.join("scripts/deploy.sh"))
+        .arg("--skip-organization")
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("CALLS", &calls)
+        .env("STATE", &state)
+        .env("ACCOUNTS", &accounts_file)
+        .env("OUS", &ous_file)
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_S3")
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    std::fs::read_to_string(&calls)
+        .expect("calls")
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
 #[test]
 fn a_small_landing_zone_has_no_template_bucket() {
     let repo = render(2, &["us-east-1"]);
@@ -127,47 +207,12 @@ fn a_template_over_the_inline_size_is_uploaded_and_deployed_from_its_url() {
         "the README names the template deployed from S3"
     );
 
-    // Run deploy.sh against the stand-in.
-    let bin = repo.root.join("bin");
-    let state = repo.root.join("state");
-    std::fs::create_dir_all(&bin).expect("bin");
-    std::fs::create_dir_all(&state).expect("state");
-    std::fs::write(bin.join("aws"), AWS).expect("aws");
-    make_executable(&bin.join("aws"));
-    let accounts = repo.root.join("accounts");
     let mut names: Vec<String> = ["log-archive", "security", "tooling"]
         .iter()
         .map(|n| format!("scale-{n} aws+{n}@example.org"))
         .collect();
     names.extend((1..=10).map(|i| format!("scale-w{i:02} aws+w{i:02}@example.org")));
-    std::fs::write(&accounts, names.join("\n") + "\n").expect("accounts");
-    let calls = repo.root.join("calls.log");
-    let out = Command::new("bash")
-        .arg(repo.dir.join("scripts/deploy.sh"))
-        .arg("--skip-organization")
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("CALLS", &calls)
-        .env("STATE", &state)
-        .env("ACCOUNTS", &accounts)
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_S3")
-        .stdin(Stdio::null())
-        .output()
-        .expect("bash runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let calls: Vec<String> = std::fs::read_to_string(&calls)
-        .expect("calls")
-        .lines()
-        .map(String::from)
-        .collect();
+    let calls = deploy_with_stand_in(&repo, &names, &["Security", "Deployment", "Workloads"]);
     let position = |needle: &str| {
         calls
             .iter()
@@ -178,7 +223,67 @@ fn a_template_over_the_inline_size_is_uploaded_and_deployed_from_its_url() {
         .iter()
         .filter(|c| c.contains(" create-stack "))
         .collect();
-    assert!(creates.len() > 100, "{} stacks", creates.len());
+    assert!(creates.len() > 50, "{} stacks", creates.len());
+    // The same baseline in every member account, and the same roles in every
+    // workload account: StackSets, from the management account (no assumed
+    // role), each created, then given instances in its OUs, then waited on.
+    for (set, regions, ous) in [
+        (
+            "scale-baseline",
+            "us-east-1",
+            r#"["ou-deployment","ou-security","ou-workloads"]"#,
+        ),
+        (
+            "scale-baseline-regions",
+            "us-west-2 eu-west-1 eu-central-1",
+            r#"["ou-deployment","ou-security","ou-workloads"]"#,
+        ),
+        ("scale-workload-roles", "us-east-1", r#"["ou-workloads"]"#),
+    ] {
+        let created = position(&format!(
+            " create-stack-set --region us-east-1 --stack-set-name {set} "
+        ));
+        assert!(
+            calls[created].contains(" --permission-model SERVICE_MANAGED "),
+            "{}",
+            calls[created]
+        );
+        let instances = position(&format!(
+            " create-stack-instances --region us-east-1 --stack-set-name {set} "
+        ));
+        assert!(
+            calls[instances].contains(&format!(
+                "--deployment-targets {{\"OrganizationalUnitIds\":{ous}}} --regions {regions} "
+            )),
+            "{}",
+            calls[instances]
+        );
+        let waited = position(&format!(
+            " describe-stack-set-operation --region us-east-1 --stack-set-name {set} --operation-id op-{set} "
+        ));
+        assert!(created < instances && instances < waited, "{set}");
+        assert!(
+            !calls[created - 1].contains("sts assume-role"),
+            "{set} is administered from the management account"
+        );
+    }
+    // The other regions' baselines wait for the home region's, also when AWS
+    // deploys them to a new account by itself.
+    let regions =
+        position(" create-stack-set --region us-east-1 --stack-set-name scale-baseline-regions ");
+    assert!(
+        calls[regions].contains(r#""DependsOn":["arn:aws:cloudformation:us-east-1:111111111111:stackset/scale-baseline:1"]"#),
+        "{}",
+        calls[regions]
+    );
+    assert!(
+        position(" create-stack-instances --region us-east-1 --stack-set-name scale-baseline ")
+            < regions
+    );
+    // The roles exist before the pipeline that names them.
+    assert!(
+        position("--stack-set-name scale-workload-roles") < position("--stack-name scale-tooling ")
+    );
     // The template bucket is created first, then the pipeline's template is
     // uploaded there (as the management account: no assumed role), then the
     // stack is created from its URL.
@@ -211,6 +316,44 @@ fn a_template_over_the_inline_size_is_uploaded_and_deployed_from_its_url() {
     }
 }
 
+/// A StackSet operation reaches at most 50 OUs (API Reference,
+/// CreateStackInstances): workload accounts in 60 OUs get their roles in
+/// two calls, 50 OUs then 10, each waited on before the next.
+#[test]
+fn a_stack_set_over_more_than_fifty_ous_is_deployed_fifty_at_a_time() {
+    let repo = render_answers(&answers_in(60, &["us-east-1"], true));
+    let mut names: Vec<String> = ["log-archive", "security", "tooling"]
+        .iter()
+        .map(|n| format!("scale-{n} aws+{n}@example.org"))
+        .collect();
+    names.extend((1..=60).map(|i| format!("scale-w{i:02} aws+w{i:02}@example.org")));
+    let mut ous = vec!["Security", "Deployment", "Workloads"];
+    let teams: Vec<String> = (1..=60).map(|i| format!("Team{i:02}")).collect();
+    ous.extend(teams.iter().map(String::as_str));
+    let calls = deploy_with_stand_in(&repo, &names, &ous);
+    let roles: Vec<(usize, &String)> = calls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.contains(
+                " create-stack-instances --region us-east-1 --stack-set-name scale-workload-roles ",
+            )
+        })
+        .collect();
+    assert_eq!(roles.len(), 2, "{roles:#?}");
+    let targeted = |call: &str| call.matches("\"ou-team").count();
+    assert_eq!(
+        (targeted(roles[0].1), targeted(roles[1].1)),
+        (lzgen::quotas::STACK_SET_OUS_PER_OPERATION.value, 10)
+    );
+    // The first operation is waited on before the second starts.
+    let waited = calls
+        .iter()
+        .position(|c| c.contains(" describe-stack-set-operation --region us-east-1 --stack-set-name scale-workload-roles "))
+        .expect("waited");
+    assert!(roles[0].0 < waited && waited < roles[1].0);
+}
+
 /// The 200-account example: the organization's and the pipeline's templates
 /// are both deployed from the template bucket, which comes first.
 #[test]
@@ -229,7 +372,17 @@ fn the_two_hundred_account_example_deploys_its_large_templates_from_s3() {
         .lines()
         .filter(|l| l.trim_start().starts_with("deploy_stack "))
         .collect();
-    assert!(calls.len() > 400, "{} stacks", calls.len());
+    // One target stack per workload account (196) and the central stacks;
+    // the baselines and the workload roles are StackSets.
+    assert!(calls.len() > 200, "{} stacks", calls.len());
+    assert_eq!(
+        deploy
+            .lines()
+            .filter(|l| l.starts_with("deploy_stack_set '"))
+            .count(),
+        2,
+        "the baseline and the workload roles"
+    );
     assert!(
         calls[0].contains("'bigco-templates-us-east-1'"),
         "{}",

@@ -54,10 +54,19 @@ pub fn drift_reader(lz: &LandingZone) -> Policy {
                 "cloudformation:DescribeStackResourceDrifts",
                 "cloudformation:DescribeStacks",
             ])
-            .resources(vec![any_region(
-                "cloudformation",
-                &format!(":stack/{}-*/*", lz.organization.name),
-            )]),
+            // A StackSet's instance is a stack named
+            // `StackSet-<StackSet name>-<ID>` (CloudFormation User Guide,
+            // "StackSets concepts"): the baseline and the workload roles.
+            .resources(vec![
+                any_region(
+                    "cloudformation",
+                    &format!(":stack/{}-*/*", lz.organization.name),
+                ),
+                any_region(
+                    "cloudformation",
+                    &format!(":stack/StackSet-{}-*/*", lz.organization.name),
+                ),
+            ]),
         Statement::allow("ListStacksAndReadWhatTheyHold")
             .note(
                 "ListStacks and DescribeStackDriftDetectionStatus have no\n\

@@ -28,6 +28,12 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
         if s.account != MANAGEMENT {
             uses.push(Thing::Account(s.account.clone()));
         }
+        // A StackSet's instances go to accounts that must exist, from the
+        // management account once trusted access for StackSets is on.
+        if let Some(set) = &s.set {
+            uses.extend(set.accounts.iter().map(|a| Thing::Account(a.clone())));
+            uses.push(Thing::TrustedAccess(STACKSETS.into()));
+        }
         // Deployed from its region's template bucket.
         if let Some(bucket) = &s.by_url {
             uses.push(Thing::Output(bucket.clone()));
@@ -76,15 +82,30 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
             // The home region's baseline creates the recorder role that
             // the other regions' recorders name.
             StackKind::Baseline if lz.security.config_rules => {
-                let role = Thing::Role(s.account.clone(), names.config_recorder_role.clone());
-                if s.home {
-                    creates.push(role);
+                let home = &lz.organization.home_region;
+                let (accounts, home) = match &s.set {
+                    Some(set) => (set.accounts.clone(), set.regions.contains(home)),
+                    None => (vec![s.account.clone()], s.home),
+                };
+                let roles = accounts
+                    .into_iter()
+                    .map(|a| Thing::Role(a, names.config_recorder_role.clone()));
+                if home {
+                    creates.extend(roles);
                 } else {
-                    uses.push(role);
+                    uses.extend(roles);
                 }
             }
             StackKind::WorkloadRoles => {
-                creates.push(Thing::Role(s.account.clone(), names.deploy_role.clone()));
+                let accounts = match &s.set {
+                    Some(set) => set.accounts.clone(),
+                    None => vec![s.account.clone()],
+                };
+                creates.extend(
+                    accounts
+                        .into_iter()
+                        .map(|a| Thing::Role(a, names.deploy_role.clone())),
+                );
             }
             // CreatePipeline checks that the pipeline's role can assume each
             // cross-account action's role (CodePipeline User Guide, "Create a
@@ -103,6 +124,9 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
         s.creates = creates;
     }
 }
+
+/// The service principal of CloudFormation StackSets in AWS Organizations.
+pub const STACKSETS: &str = "member.org.stacksets.cloudformation.amazonaws.com";
 
 /// The `NAME`s of every `${NAME}` in a value.
 fn placeholders_in(value: &str) -> impl Iterator<Item = &str> {
@@ -134,6 +158,15 @@ pub(super) fn add_organization_steps(stacks: &mut [Stack], security: &Account) {
                         security.name,
                         service(p)
                     ),
+                },
+                // StackSets' own call, which also creates the roles it deploys
+                // with in the member accounts (API Reference,
+                // `ActivateOrganizationsAccess`).
+                Thing::TrustedAccess(p) if p == STACKSETS => OrganizationStep {
+                    command: "activate-organizations-access",
+                    principal: p.clone(),
+                    account_id_value: None,
+                    description: "activate trusted access for CloudFormation StackSets".into(),
                 },
                 Thing::TrustedAccess(p) => OrganizationStep {
                     command: "enable-aws-service-access",

@@ -2,7 +2,7 @@
 //! placeholders their parameters use.
 
 use super::declare::{add_organization_steps, declare};
-use super::{Export, Parameter, Placeholder, Stack, StackKind};
+use super::{Export, Parameter, Placeholder, Stack, StackKind, StackSetTargets};
 use crate::infra::layout::{AccountIds, key_parameter, key_placeholder, placeholder};
 use crate::infra::order;
 use crate::model::{Account, LandingZone, MANAGEMENT};
@@ -153,6 +153,7 @@ impl<'a> Derivation<'a> {
             uses: Vec::new(),
             before: Vec::new(),
             by_url: None,
+            set: None,
         }
     }
 
@@ -211,6 +212,45 @@ impl<'a> Derivation<'a> {
                 region,
             ),
             None => self.stack(kind, place, suffix, MANAGEMENT, &self.management_id, region),
+        }
+    }
+
+    /// A StackSet reaching `accounts` in `regions`: the OUs that hold them
+    /// (outermost only, since targeting an OU reaches the OUs inside it), and
+    /// the landing zone's other accounts in those OUs, left out.
+    pub(super) fn targets(
+        &self,
+        accounts: &[&Account],
+        regions: Vec<&String>,
+        after: Option<String>,
+    ) -> StackSetTargets {
+        let held: BTreeSet<&str> = accounts.iter().map(|a| a.ou.as_str()).collect();
+        let within = |ou: &str, outer: &str| {
+            ou == outer
+                || ou
+                    .strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let ous: Vec<String> = held
+            .iter()
+            .filter(|ou| !held.iter().any(|outer| outer != *ou && within(ou, outer)))
+            .map(|ou| (*ou).to_string())
+            .collect();
+        let chosen: BTreeSet<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+        let excluded = self
+            .lz
+            .accounts
+            .iter()
+            .filter(|a| !chosen.contains(a.name.as_str()))
+            .filter(|a| ous.iter().any(|outer| within(&a.ou, outer)))
+            .map(|a| AccountIds::of(a).id_value)
+            .collect();
+        StackSetTargets {
+            regions: regions.into_iter().cloned().collect(),
+            ous,
+            excluded,
+            accounts: accounts.iter().map(|a| a.name.clone()).collect(),
+            after,
         }
     }
 

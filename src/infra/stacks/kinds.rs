@@ -5,7 +5,7 @@
 use super::Export;
 use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
 use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
-use crate::model::{Compute, MANAGEMENT, SourceProvider};
+use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -169,9 +169,17 @@ impl Derivation<'_> {
         }
     }
 
-    /// Every account, the management account first, gets a baseline in the
-    /// home region (the drift reader, Config's global resources) and, when
-    /// AWS Config is on, in every other region.
+    /// Every account gets a baseline in the home region (the drift reader,
+    /// Config's global resources) and, when AWS Config is on, in every other
+    /// region. The management account, which a StackSet never reaches, gets
+    /// plain stacks; the member accounts get StackSet instances, in every
+    /// account of their OUs, new ones included (automatic deployment).
+    /// With AWS Config in more than one region, the other regions are a
+    /// StackSet of their own, after the home region's: their recorders name
+    /// the role the home region's instance creates, and an operation's
+    /// region order does not bind automatic deployments (API Reference,
+    /// `StackSetOperationPreferences`: they "don't apply to AutoDeployment"),
+    /// while `AutoDeployment.DependsOn` does.
     fn baselines(&mut self) {
         let lz = self.lz;
         let org = &lz.organization;
@@ -181,29 +189,49 @@ impl Derivation<'_> {
         if config {
             home_first.extend(org.regions.iter().filter(|r| **r != org.home_region));
         }
-        let accounts = std::iter::once(None).chain(lz.accounts.iter().map(Some));
-        for account in accounts {
-            let name = account.map_or(MANAGEMENT, |a| a.name.as_str());
-            for region in home_first.iter().copied() {
-                let mut s = self.stack_in(
-                    StackKind::Baseline,
-                    ("baseline", &format!("{name}-{region}")),
-                    &format!("baseline-{name}-{region}"),
-                    account,
-                    region,
-                );
-                s.template = BASELINE_TEMPLATE.into();
-                s.description = if config {
-                    "AWS Config recorder, rules and remediation; the drift reader role".into()
-                } else {
-                    "the drift reader role".into()
-                };
-                if config {
-                    s.parameters.extend(self.log_params.iter().cloned());
-                }
-                s.parameters.push(account_param(self.tooling));
-                self.stacks.push(s);
-            }
+        let description = if config {
+            "AWS Config recorder, rules and remediation; the drift reader role"
+        } else {
+            "the drift reader role"
+        };
+        let mut params = Vec::new();
+        if config {
+            params.extend(self.log_params.iter().cloned());
+        }
+        params.push(account_param(self.tooling));
+        for region in home_first.iter().copied() {
+            let mut s = self.stack_in(
+                StackKind::Baseline,
+                ("baseline", &format!("{MANAGEMENT}-{region}")),
+                &format!("baseline-{MANAGEMENT}-{region}"),
+                None,
+                region,
+            );
+            s.template = BASELINE_TEMPLATE.into();
+            s.description = description.into();
+            s.parameters = params.clone();
+            self.stacks.push(s);
+        }
+        let members: Vec<&Account> = lz.accounts.iter().collect();
+        let (home, others) = home_first.split_at(1);
+        let mut sets = vec![("baseline", home.to_vec(), None)];
+        if !others.is_empty() {
+            let after = format!("{}-baseline", org.name);
+            sets.push(("baseline-regions", others.to_vec(), Some(after)));
+        }
+        for (file, regions, after) in sets {
+            let mut s = self.stack_in(
+                StackKind::Baseline,
+                ("baseline", file),
+                file,
+                None,
+                &org.home_region,
+            );
+            s.template = BASELINE_TEMPLATE.into();
+            s.description = description.into();
+            s.parameters = params.clone();
+            s.set = Some(self.targets(&members, regions, after));
+            self.stacks.push(s);
         }
     }
 
@@ -356,26 +384,28 @@ impl Derivation<'_> {
     fn workloads(&mut self) {
         let lz = self.lz;
         let compute = lz.pipeline.deploy.compute;
-        for workload in self.workload_accounts() {
+        // One StackSet gives every workload account the same roles.
+        let workloads: Vec<&Account> = self.workload_accounts().collect();
+        let mut roles = self.stack_in(
+            StackKind::WorkloadRoles,
+            ("workloads", "roles"),
+            "workload-roles",
+            None,
+            &lz.organization.home_region,
+        );
+        roles.description = "the deployment role and the application's roles".into();
+        let mut params = vec![account_param(self.tooling)];
+        // A Lambda deployment uploads code directly; its roles read no artifacts.
+        if compute != Compute::Lambda {
+            params.push(account_param(self.artifact));
+            params.extend(self.key_params.iter().cloned());
+        }
+        dedup(&mut params);
+        roles.parameters = params;
+        roles.set = Some(self.targets(&workloads, vec![&lz.organization.home_region], None));
+        self.stacks.push(roles);
+        for workload in workloads {
             let folder = format!("workloads/{}", workload.name);
-            let mut roles = self.stack_in(
-                StackKind::WorkloadRoles,
-                (&folder, "roles"),
-                &format!("{}-roles", workload.name),
-                Some(workload),
-                &lz.organization.home_region,
-            );
-            roles.description = "the deployment role and the application's roles".into();
-            roles.workload = Some(workload.name.clone());
-            let mut params = vec![account_param(self.tooling)];
-            // A Lambda deployment uploads code directly; its roles read no artifacts.
-            if compute != Compute::Lambda {
-                params.push(account_param(self.artifact));
-                params.extend(self.key_params.iter().cloned());
-            }
-            dedup(&mut params);
-            roles.parameters = params;
-            self.stacks.push(roles);
             for region in &lz.organization.regions {
                 let mut target = self.stack_in(
                     StackKind::WorkloadTarget,

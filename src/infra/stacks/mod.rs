@@ -54,6 +54,33 @@ pub struct Stack {
     /// holds the name of its region's template bucket, which `deploy.sh`
     /// uploads it to and deploys it from (`--template-url`).
     pub by_url: Option<String>,
+    /// For a unit deployed as a StackSet rather than as one stack: where its
+    /// instances go. `account` is then the management account, which
+    /// administers every StackSet, and `region` the home region, where the
+    /// StackSet itself lives.
+    pub set: Option<StackSetTargets>,
+}
+
+/// Where a service-managed StackSet's instances go. AWS creates them in
+/// every account of the target OUs (and, with automatic deployment, in each
+/// account that joins those OUs later), never in the management account
+/// (CloudFormation User Guide, "Create a stack set with service-managed
+/// permissions"; API Reference, `DeploymentTargets`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StackSetTargets {
+    /// Its regions, in the order an operation reaches them: the home region
+    /// first, where the IAM roles are created.
+    pub regions: Vec<String>,
+    /// The OUs targeted, by path (`Workloads/Prod`); none inside another.
+    pub ous: Vec<String>,
+    /// The landing zone's accounts in those OUs that must get no instance
+    /// (their IDs or placeholders): `AccountFilterType` `DIFFERENCE`.
+    pub excluded: Vec<String>,
+    /// The landing zone's accounts that get an instance, by name.
+    pub accounts: Vec<String>,
+    /// Another StackSet whose automatic deployment to a new account must
+    /// finish before this one's starts (`AutoDeployment.DependsOn`).
+    pub after: Option<String>,
 }
 
 impl Unit for Stack {
@@ -142,6 +169,45 @@ mod tests {
                 p.name
             );
         }
+    }
+
+    #[test]
+    fn a_stack_set_targets_the_outermost_ous_and_leaves_out_other_accounts_there() {
+        let mut a = standard();
+        // The tooling account joins dev's OU; prod moves up to its parent.
+        for account in accounts(&mut a) {
+            match account.name.as_deref() {
+                Some("tooling") => account.ou = Some("Workloads/NonProd".into()),
+                Some("prod") => account.ou = Some("Workloads".into()),
+                _ => {}
+            }
+        }
+        let (zone, _) = crate::model::build(&a).expect("valid");
+        let stacks = derive(&zone, &Default::default()).0;
+        let set = |name: &str| {
+            stacks
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.set.clone())
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let roles = set("acme-workload-roles");
+        // Targeting Workloads reaches Workloads/NonProd too.
+        assert_eq!(roles.ous, ["Workloads"]);
+        assert_eq!(roles.accounts, ["dev", "prod"]);
+        // The tooling account there gets no deployment role.
+        assert_eq!(roles.excluded, ["${ACCOUNT_ID_TOOLING}"]);
+        assert_eq!(roles.regions, ["us-east-1"]);
+        let baseline = set("acme-baseline");
+        assert_eq!(baseline.ous, ["Deployment", "Security", "Workloads"]);
+        assert!(baseline.excluded.is_empty());
+        assert_eq!(baseline.accounts.len(), 6);
+        // The management account, which no StackSet reaches, has its own stack.
+        assert!(
+            stacks
+                .iter()
+                .any(|s| s.name == "acme-baseline-management-us-east-1" && s.set.is_none())
+        );
     }
 
     #[test]
