@@ -136,6 +136,17 @@ pub(crate) fn stack_quota_problems(
         .iter()
         .filter_map(|s| s.set.as_ref().map(|set| (s, set)))
     {
+        // An account's own values, passed as a parameter override.
+        for instance in &set.instances {
+            if instance.networks.len() > quotas::PARAMETER_VALUE.value {
+                let at = format!("{}'s Networks override of {}", instance.account, stack.name);
+                problems.push(problem(
+                    &at,
+                    instance.networks.len(),
+                    &quotas::PARAMETER_VALUE,
+                ));
+            }
+        }
         let instances = set.accounts.len() * set.regions.len();
         if instances > quotas::STACK_SET_INSTANCES.value {
             let at = format!("the StackSet {}", stack.name);

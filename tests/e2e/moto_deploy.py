@@ -42,13 +42,16 @@ def free_port():
 
 
 class Moto:
-    def __init__(self):
+    def __init__(self, account_ids=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            # moto_server, with StackSet instances' parameters merged as AWS does (see moto_server.py).
+            [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server.py"),
+             "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=dict(os.environ, LZGEN_MOTO_ACCOUNT_IDS=",".join(account_ids)),
         )
         for _ in range(100):
             try:
@@ -156,7 +159,10 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
     app = answers["pipeline"]["application"]
     compute = answers["pipeline"]["deploy"]["compute"]
 
-    moto = Moto()
+    # An adopted account is already a member of the organization, in its OU:
+    # moto gives the first accounts created the adopted accounts' IDs.
+    adopted = [a for a in answers["accounts"] if "id" in a]
+    moto = Moto([a["id"] for a in adopted])
     try:
         mgmt = session(moto, home)
         orgs = mgmt.client("organizations", endpoint_url=moto.url)
@@ -174,15 +180,15 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
 
         make_ous(answers.get("organizational_units"), root, "")
         ids = {}
-        for account in answers["accounts"]:
-            if "id" in account:
-                ids[account["name"]] = account["id"]
-                continue
-            created = orgs.create_account(Email=account["email"], AccountName=f"{org_name}-{account['name']}")
+        for account in adopted + [a for a in answers["accounts"] if "id" not in a]:
+            email = account.get("email") or f"aws+{account['name']}@example.org"
+            created = orgs.create_account(Email=email, AccountName=f"{org_name}-{account['name']}")
             status = orgs.describe_create_account_status(
                 CreateAccountRequestId=created["CreateAccountStatus"]["Id"]
             )["CreateAccountStatus"]
             ids[account["name"]] = status["AccountId"]
+            if "id" in account and status["AccountId"] != account["id"]:
+                raise RuntimeError(f"moto made {account['name']} {status['AccountId']}, not {account['id']}")
             orgs.move_account(AccountId=ids[account["name"]], SourceParentId=root,
                               DestinationParentId=ou_ids[account["ou"]])
         holder = {
@@ -277,9 +283,6 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
                 expected.setdefault((ids[security_holder], region), []).append(f"{org_name}-security-{region}")
             if region == home or sec["config_rules"]:
                 expected.setdefault((None, region), []).append(f"{org_name}-baseline-management-{region}")
-        for w in workloads:
-            for region in regions:
-                expected.setdefault((ids[w], region), []).append(f"{org_name}-{w}-{region}")
 
         # The StackSets, administered from the management account in the home
         # region: the baseline in every member account (the other regions'
@@ -290,7 +293,9 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
         # by tests/integration/template_bucket.rs.
         members = [ids[a["name"]] for a in answers["accounts"]]
         others = [r for r in regions if r != home] if sec["config_rules"] else []
-        sets = [(f"{org_name}-baseline", members, [home]), (f"{org_name}-workload-roles", [ids[w] for w in workloads], [home])]
+        sets = [(f"{org_name}-baseline", members, [home]),
+                (f"{org_name}-workload-roles", [ids[w] for w in workloads], [home]),
+                (f"{org_name}-workload-targets", [ids[w] for w in workloads], regions)]
         if others:
             sets.append((f"{org_name}-baseline-regions", members, others))
         mgmt_cfn = session(moto, home).client("cloudformation", endpoint_url=moto.url)
@@ -319,6 +324,26 @@ def run_answer_set(lzgen, work, name, args, recovery=False):
         print(f"     {name}: resource types the emulator accepts but does not model: {', '.join(sorted(skipped_types)) or 'none'}")
         stack_count = sum(len(v) for v in expected.values())
         print(f"     {name}: {stack_count} stacks checked")
+
+        # Each workload account's VPC in each region has the block deploy.sh
+        # passed for it (its own Networks override), not another account's.
+        import re
+        import shlex
+        deploy_text = open(os.path.join(repo, "scripts", "deploy.sh")).read()
+        env_of = {re.sub(r"[^A-Z0-9]", "_", f"ACCOUNT_ID_{a['name'].upper()}"): a["name"] for a in answers["accounts"]}
+        for line in deploy_text.splitlines():
+            if not line.startswith(f"deploy_stack_instance '{org_name}-workload-targets' "):
+                continue
+            words = shlex.split(line, posix=False)
+            who = words[2].strip('"')
+            account = ids[env_of[who[2:-1]]] if who.startswith("${") else who
+            target_regions = words[4].strip("'").split()
+            blocks = words[5].strip("'").split(",")
+            for i, region in enumerate(target_regions):
+                ec2 = session(moto, region, account).client("ec2", endpoint_url=moto.url)
+                cidrs = {v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"]}
+                check(blocks[5 * i] in cidrs,
+                      f"{name}: account {account} has its own VPC {blocks[5 * i]} in {region} (found {sorted(cidrs)})")
 
         # Delegated administration, as deploy.sh registered it.
         delegated = orgs.list_delegated_administrators()["DelegatedAdministrators"]

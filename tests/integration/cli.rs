@@ -29,7 +29,7 @@ fn new_with_yes_writes_the_standard_landing_zone() {
         ".github/workflows/validate.yml",
         "cloudformation/tooling/pipeline.yaml",
         "cloudformation/workloads/roles.yaml",
-        "cloudformation/workloads/prod/target-us-east-1.yaml",
+        "cloudformation/workloads/target.yaml",
         "app/buildspec.yml",
         "app/appspec.yaml",
         "app/taskdef.json",
@@ -559,8 +559,7 @@ fn every_supported_compute_and_strategy_pair_renders() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let tree = render(&args);
         let target =
-            String::from_utf8_lossy(&tree["cloudformation/workloads/prod/target-us-east-1.yaml"].0)
-                .into_owned();
+            String::from_utf8_lossy(&tree["cloudformation/workloads/target.yaml"].0).into_owned();
         let expected = match compute {
             "ecs" => "Type: AWS::ECS::Service",
             "lambda" => "Type: AWS::Lambda::Alias",

@@ -391,7 +391,7 @@ fn every_role_in_prod_accounts_is_exempt_from_the_prod_guardrail() {
     let mut broken = files.clone();
     let target = broken
         .iter_mut()
-        .find(|f| f.path == "cloudformation/workloads/prod/target-us-east-1.yaml")
+        .find(|f| f.path == "cloudformation/workloads/target.yaml")
         .expect("prod target");
     let old = String::from_utf8(target.bytes.clone()).expect("utf-8");
     assert!(old.contains("Path: \"/acme-sample-app/\""));
@@ -599,9 +599,10 @@ fn an_ec2_blue_green_release_may_copy_the_group_again_and_teardown_removes_the_c
     assert!(
         destroy.contains("starts_with(AutoScalingGroupName, `CodeDeploy_initech-tps-reports_d-`)")
     );
+    // In every account and region of the targets' StackSet, before it goes.
     assert!(
-        at("delete_codedeploy_groups \"${ACCOUNT_ID_DEV}\"")
-            < at("destroy_stack \"${ACCOUNT_ID_DEV}\" 'eu-north-1' 'initech-dev-eu-north-1'")
+        at("delete_codedeploy_groups \"${ACCOUNT_ID_DEV}\" \"$region\"")
+            < at("destroy_stack_set 'initech-workload-targets' 'eu-north-1'")
     );
     // Terraform keeps the first group in its state: the README says how to
     // let go of it, and that terraform.sh leaves the copies to the user.

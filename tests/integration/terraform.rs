@@ -357,7 +357,7 @@ fn ecs_alarms_and_deployment_settings_are_the_same_in_both_flavours() {
     let files = both_flavours("preset:standard");
     let (cfn, tf) = both_parsed(
         &files,
-        "cloudformation/workloads/dev/target-us-east-1.yaml",
+        "cloudformation/workloads/target.yaml",
         "terraform/modules/target-ecs/main.tf",
     );
     let resources = cfn["Resources"].as_mapping().expect("resources");

@@ -107,6 +107,16 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
                         .map(|a| Thing::Role(a, names.deploy_role.clone())),
                 );
             }
+            // The targets run with the roles the roles StackSet creates.
+            StackKind::WorkloadTarget => {
+                if let Some(set) = &s.set {
+                    uses.extend(
+                        set.accounts
+                            .iter()
+                            .map(|a| Thing::Role(a.clone(), names.deploy_role.clone())),
+                    );
+                }
+            }
             // CreatePipeline checks that the pipeline's role can assume each
             // cross-account action's role (CodePipeline User Guide, "Create a
             // pipeline that uses resources from another AWS account"), so

@@ -251,6 +251,9 @@ impl<'a> Derivation<'a> {
             excluded,
             accounts: accounts.iter().map(|a| a.name.clone()).collect(),
             after,
+            auto_deployment: true,
+            instances: Vec::new(),
+            networks: Vec::new(),
         }
     }
 

@@ -2,8 +2,8 @@
 //! derived: one function per kind. A new kind (for a new account role, say)
 //! is a variant here, its place in `StackKind::ALL`, and its function.
 
-use super::Export;
 use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
+use super::{AccountInstance, Export, NetworkSlots};
 use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
 use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
 use serde::Serialize;
@@ -404,39 +404,86 @@ impl Derivation<'_> {
         roles.parameters = params;
         roles.set = Some(self.targets(&workloads, vec![&lz.organization.home_region], None));
         self.stacks.push(roles);
-        for workload in workloads {
-            let folder = format!("workloads/{}", workload.name);
-            for region in &lz.organization.regions {
-                let mut target = self.stack_in(
-                    StackKind::WorkloadTarget,
-                    (&folder, &format!("target-{region}")),
-                    &format!("{}-{region}", workload.name),
-                    Some(workload),
-                    region,
-                );
-                target.description =
-                    "VPC, load balancer, ECS service, CodeDeploy and its alarms".into();
-                target.workload = Some(workload.name.clone());
-                if lz.logging.cloudwatch_logs_to_s3 && compute != Compute::Ec2 {
-                    target.parameters.push(account_param(self.log_archive));
-                }
-                // Deployment alarms are forwarded to the tooling account's bus.
-                if workload.name != self.tooling.name {
-                    target.parameters.push(account_param(self.tooling));
-                }
-                dedup(&mut target.parameters);
-                if compute != Compute::Lambda {
-                    target.parameters.push(param("DesiredCount", "2".into()));
-                }
-                if compute == Compute::Ec2 {
-                    target.parameters.push(param(
-                        "ImageId",
-                        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-                            .into(),
-                    ));
-                }
-                self.stacks.push(target);
-            }
+        // One StackSet gives every workload account its deployment target
+        // in every region. Each account's VPC blocks differ, so each account
+        // gets its instances by a call of its own, with its blocks as the
+        // parameter override `Networks`; and an account that joins the OUs
+        // gets none by itself (it has no blocks until lzgen.yaml gives it
+        // some). A Lambda target has no VPC: every account gets the same.
+        let mut regions = vec![&lz.organization.home_region];
+        regions.extend(
+            lz.organization
+                .regions
+                .iter()
+                .filter(|r| **r != lz.organization.home_region),
+        );
+        let mut target = self.stack_in(
+            StackKind::WorkloadTarget,
+            ("workloads", "target"),
+            "workload-targets",
+            None,
+            &lz.organization.home_region,
+        );
+        target.description = match compute {
+            Compute::Ecs => "VPC, load balancer, ECS service, CodeDeploy and its alarms",
+            Compute::Ec2 => "VPC, load balancer, EC2 fleet, CodeDeploy and its alarms",
+            Compute::Lambda => "VPC, the function, its alias, CodeDeploy and its alarms",
         }
+        .into();
+        if lz.logging.cloudwatch_logs_to_s3 && compute != Compute::Ec2 {
+            target.parameters.push(account_param(self.log_archive));
+        }
+        // Deployment alarms are forwarded to the tooling account's bus
+        // (unless the account is the tooling account: a template condition).
+        target.parameters.push(account_param(self.tooling));
+        dedup(&mut target.parameters);
+        if compute != Compute::Lambda {
+            target.parameters.push(param("DesiredCount", "2".into()));
+        }
+        if compute == Compute::Ec2 {
+            target.parameters.push(param(
+                "ImageId",
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".into(),
+            ));
+        }
+        // Each account's own blocks come as overrides; the StackSet's own
+        // value is empty, which no instance can run with.
+        target.parameters.push(param("Networks", String::new()));
+        let mut set = self.targets(&workloads, regions.clone(), None);
+        {
+            set.auto_deployment = false;
+            set.networks = regions
+                .iter()
+                .enumerate()
+                .map(|(i, region)| NetworkSlots {
+                    region: (*region).clone(),
+                    vpc: 5 * i,
+                    public1: 5 * i + 1,
+                    public2: 5 * i + 2,
+                    private1: 5 * i + 3,
+                    private2: 5 * i + 4,
+                })
+                .collect();
+            set.instances = workloads
+                .iter()
+                .map(|w| AccountInstance {
+                    account: w.name.clone(),
+                    account_id_value: AccountIds::of(w).id_value,
+                    ou: w.ou.clone(),
+                    networks: regions
+                        .iter()
+                        .filter_map(|r| w.vpcs.iter().find(|v| v.region == **r))
+                        .flat_map(|v| {
+                            std::iter::once(v.cidr.as_str())
+                                .chain(v.public_subnets.iter().map(String::as_str))
+                                .chain(v.private_subnets.iter().map(String::as_str))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                })
+                .collect();
+        }
+        target.set = Some(set);
+        self.stacks.push(target);
     }
 }

@@ -81,6 +81,41 @@ pub struct StackSetTargets {
     /// Another StackSet whose automatic deployment to a new account must
     /// finish before this one's starts (`AutoDeployment.DependsOn`).
     pub after: Option<String>,
+    /// Whether an account that joins the OUs later gets its instances by
+    /// itself. Off where each account needs values of its own.
+    pub auto_deployment: bool,
+    /// Where each account needs values of its own (its VPC blocks): one
+    /// entry per account, which gets its instances by a call of its own
+    /// with those values as parameter overrides. Empty otherwise: every
+    /// account of the OUs gets the same instances.
+    pub instances: Vec<AccountInstance>,
+    /// For a template that takes its VPC and subnet blocks as the list
+    /// `Networks`: where each region's blocks sit in that list.
+    pub networks: Vec<NetworkSlots>,
+}
+
+/// One account's instances of a StackSet whose values differ per account.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountInstance {
+    pub account: String,
+    /// Its ID, or the placeholder that stands for it.
+    pub account_id_value: String,
+    /// Its OU, by path: a create call names the OU and the account.
+    pub ou: String,
+    /// The `Networks` override: per region, in `regions` order, the VPC
+    /// block, then the two public and the two private subnets.
+    pub networks: String,
+}
+
+/// Where one region's blocks sit in `Networks` (a template mapping).
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkSlots {
+    pub region: String,
+    pub vpc: usize,
+    pub public1: usize,
+    pub public2: usize,
+    pub private1: usize,
+    pub private2: usize,
 }
 
 impl Unit for Stack {
