@@ -67,6 +67,29 @@ fn every_blueprint_is_known_and_renders() {
     let by_url = BTreeSet::from(["cloudformation/tooling/pipeline.yaml".to_string()]);
     let units = Units::derive_by_url(&zone, &by_url);
     sets.push((zone, units));
+    // The accounts stacks only come beyond 400 accounts to create: the
+    // standard preset with 844 more workload accounts stands for that.
+    let mut answers: Answers =
+        serde_yaml::from_str(crate::config::PRESETS[1].yaml).expect("answers");
+    let list = answers.accounts.as_mut().expect("accounts");
+    let template = list[5].clone();
+    for i in 0..844 {
+        let mut w = template.clone();
+        w.name = Some(format!("w{i:03}"));
+        w.email = Some(format!("aws+w{i:03}@example.org"));
+        list.push(w);
+    }
+    answers.pipeline.as_mut().expect("pipeline").stages =
+        Some(vec![crate::config::StageAnswer::One("dev".into())]);
+    let zone = crate::model::build(&answers).expect("valid").0;
+    let units = Units::derive(&zone);
+    assert!(
+        units
+            .stacks
+            .iter()
+            .any(|s| s.kind == crate::infra::StackKind::OrganizationAccounts)
+    );
+    sets.push((zone, units));
     for (zone, units) in sets {
         for (template, _) in blueprints.render_traced(&zone, &units).expect("renders") {
             rendered.insert(template);

@@ -63,6 +63,14 @@ const SAFE: &[(&str, &str)] = &[
         "vpc",
         "a position in a workload target's Networks list: a number lzgen counts (NetworkSlots)",
     ),
+    (
+        "roles",
+        "an account's roles from lzgen's fixed list, joined with commas, in a comment",
+    ),
+    (
+        "after",
+        "the logical ID stem of the account created before: letters and digits lzgen derives",
+    ),
     ("public1", "a position in Networks, as above"),
     ("public2", "a position in Networks, as above"),
     ("private1", "a position in Networks, as above"),

@@ -56,10 +56,9 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
             .map(|e| Thing::Output(e.placeholder.clone()))
             .collect();
         match s.kind {
-            StackKind::Organization => creates.extend(
-                lz.accounts
+            StackKind::Organization | StackKind::OrganizationAccounts => creates.extend(
+                s.creates_accounts
                     .iter()
-                    .filter(|a| a.id.is_none())
                     .map(|a| Thing::Account(a.name.clone())),
             ),
             StackKind::OrganizationTrail => {

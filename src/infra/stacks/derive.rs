@@ -154,6 +154,8 @@ impl<'a> Derivation<'a> {
             before: Vec::new(),
             by_url: None,
             set: None,
+            creates_accounts: Vec::new(),
+            account_ids_after: false,
         }
     }
 

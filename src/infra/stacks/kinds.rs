@@ -3,7 +3,7 @@
 //! is a variant here, its place in `StackKind::ALL`, and its function.
 
 use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
-use super::{AccountInstance, Export, NetworkSlots};
+use super::{AccountInstance, CreatedAccount, Export, NetworkSlots};
 use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
 use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
 use serde::Serialize;
@@ -16,6 +16,9 @@ pub enum StackKind {
     /// uploaded to. Only landing zones with such a template have one.
     Templates,
     Organization,
+    /// The management account: accounts beyond what one organization
+    /// stack may hold, `ACCOUNTS_PER_STACK` a stack.
+    OrganizationAccounts,
     LogArchive,
     OrganizationTrail,
     Artifact,
@@ -33,12 +36,44 @@ pub enum StackKind {
     Governance,
 }
 
+/// How many accounts one organization stack creates at most: CloudFormation
+/// allows 500 resources in a template (`quotas::RESOURCES_PER_STACK`), and
+/// the accounts stacks hold nothing else; 400 leaves room below it.
+pub const ACCOUNTS_PER_STACK: usize = 400;
+
+/// The variable deploy.sh keeps an OU's ID in: `OU_ID_OUWORKLOADSPROD`.
+fn ou_placeholder(ou_logical_id: &str) -> String {
+    format!("OU_ID_{}", ou_logical_id.to_uppercase())
+}
+
+/// The accounts one stack creates, each after the one before it there.
+fn created_accounts(accounts: &[&Account]) -> Vec<CreatedAccount> {
+    let mut previous: Option<String> = None;
+    accounts
+        .iter()
+        .map(|a| CreatedAccount {
+            name: a.name.clone(),
+            logical_id: a.logical_id.clone(),
+            roles: a
+                .roles
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            email: a.email.clone().unwrap_or_default(),
+            ou_logical_id: a.ou_logical_id.clone(),
+            after: previous.replace(a.logical_id.clone()),
+        })
+        .collect()
+}
+
 impl StackKind {
     /// Every kind, in the order their stacks are listed before the deploy
     /// order is derived (which keeps this order where it can).
-    pub const ALL: [StackKind; 12] = [
+    pub const ALL: [StackKind; 13] = [
         StackKind::Templates,
         StackKind::Organization,
+        StackKind::OrganizationAccounts,
         StackKind::LogArchive,
         StackKind::OrganizationTrail,
         StackKind::LogDestination,
@@ -68,7 +103,9 @@ impl Derivation<'_> {
         match kind {
             // Added once the others are known: `derive::template_buckets`.
             StackKind::Templates => {}
+            // One pass makes the organization stack and its accounts stacks.
             StackKind::Organization => self.organization(),
+            StackKind::OrganizationAccounts => {}
             StackKind::LogArchive => self.log_archive(),
             StackKind::OrganizationTrail if logging.organization_trail => self.organization_trail(),
             StackKind::LogDestination if logging.cloudwatch_logs_to_s3 => self.log_destinations(),
@@ -85,8 +122,18 @@ impl Derivation<'_> {
         }
     }
 
+    /// The OUs, the guardrails and the accounts lzgen creates. Beyond
+    /// `ACCOUNTS_PER_STACK` accounts, the organization stack holds the OUs
+    /// and guardrails only, and the accounts go to stacks of their own,
+    /// `ACCOUNTS_PER_STACK` each, which take their OUs' IDs from it: one
+    /// template may declare at most 500 resources (CloudFormation quotas).
+    /// Each stack creates its accounts one after another (`DependsOn`), and
+    /// deploy.sh deploys the stacks one after another, so AWS Organizations
+    /// is never asked for two accounts at once.
     fn organization(&mut self) {
-        let org = &self.lz.organization;
+        let lz = self.lz;
+        let org = &lz.organization;
+        let created: Vec<&Account> = lz.accounts.iter().filter(|a| a.id.is_none()).collect();
         let mut s = self.stack_in(
             StackKind::Organization,
             ("organization", "organization"),
@@ -94,12 +141,57 @@ impl Derivation<'_> {
             None,
             &org.organizations_region,
         );
-        s.description = "OUs, accounts and guardrail SCPs".into();
         s.parameters.push(param(
             "OrganizationRootId",
             placeholder("ORGANIZATION_ROOT_ID"),
         ));
+        if created.len() <= ACCOUNTS_PER_STACK {
+            s.description = "OUs, accounts and guardrail SCPs".into();
+            s.creates_accounts = created_accounts(&created);
+            s.account_ids_after = true;
+            self.stacks.push(s);
+            return;
+        }
+        s.description = "OUs and guardrail SCPs".into();
+        // The OUs the accounts stacks place accounts in: outputs here.
+        let ous: std::collections::BTreeSet<&str> =
+            created.iter().map(|a| a.ou_logical_id.as_str()).collect();
+        s.exports = ous
+            .iter()
+            .map(|ou| Export {
+                output: format!("{ou}Id"),
+                placeholder: ou_placeholder(ou),
+            })
+            .collect();
         self.stacks.push(s);
+        let chunks: Vec<&[&Account]> = created.chunks(ACCOUNTS_PER_STACK).collect();
+        let last = chunks.len();
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            let n = i + 1;
+            let mut a = self.stack_in(
+                StackKind::OrganizationAccounts,
+                ("organization", &format!("accounts-{n}")),
+                &format!("organization-accounts-{n}"),
+                None,
+                &org.organizations_region,
+            );
+            a.description = format!(
+                "accounts {} to {} of the {} lzgen creates",
+                i * ACCOUNTS_PER_STACK + 1,
+                i * ACCOUNTS_PER_STACK + chunk.len(),
+                created.len()
+            );
+            let mut used: Vec<&str> = chunk.iter().map(|c| c.ou_logical_id.as_str()).collect();
+            used.sort_unstable();
+            used.dedup();
+            a.parameters = used
+                .iter()
+                .map(|ou| param(ou, placeholder(&ou_placeholder(ou))))
+                .collect();
+            a.creates_accounts = created_accounts(chunk);
+            a.account_ids_after = n == last;
+            self.stacks.push(a);
+        }
     }
 
     fn log_archive(&mut self) {

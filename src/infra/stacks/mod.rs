@@ -59,6 +59,27 @@ pub struct Stack {
     /// administers every StackSet, and `region` the home region, where the
     /// StackSet itself lives.
     pub set: Option<StackSetTargets>,
+    /// For an organization stack: the accounts it creates, in order.
+    pub creates_accounts: Vec<CreatedAccount>,
+    /// Whether `deploy.sh` looks the accounts' IDs up right after this
+    /// stack: the last of the stacks that create accounts.
+    pub account_ids_after: bool,
+}
+
+/// An account an organization stack creates.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedAccount {
+    pub name: String,
+    pub logical_id: String,
+    pub roles: String,
+    pub email: String,
+    /// Its OU's logical ID (a resource of the organization stack, or a
+    /// parameter of an accounts stack).
+    pub ou_logical_id: String,
+    /// The account created just before it in the same stack, which it
+    /// waits for (`DependsOn`); the first of an accounts stack waits for
+    /// the stack before it instead.
+    pub after: Option<String>,
 }
 
 /// Where a service-managed StackSet's instances go. AWS creates them in
@@ -242,6 +263,102 @@ mod tests {
             stacks
                 .iter()
                 .any(|s| s.name == "acme-baseline-management-us-east-1" && s.set.is_none())
+        );
+    }
+
+    /// Beyond 400 accounts to create, the organization stack keeps the OUs
+    /// and guardrails, and the accounts go 400 a stack to stacks that take
+    /// their OUs' IDs from it, each account after the one before it, and
+    /// deploy.sh looks the IDs up after the last of them.
+    #[test]
+    fn the_accounts_beyond_one_stacks_share_go_to_stacks_of_their_own() {
+        let mut a = standard();
+        let template = accounts(&mut a)[5].clone();
+        for i in 0..844 {
+            let mut w = template.clone();
+            w.name = Some(format!("w{i:03}"));
+            w.email = Some(format!("aws+w{i:03}@example.org"));
+            w.ou = Some(
+                if i % 2 == 0 {
+                    "Workloads/Prod"
+                } else {
+                    "Workloads/NonProd"
+                }
+                .into(),
+            );
+            w.cidr = None;
+            accounts(&mut a).push(w);
+        }
+        // The application still deploys to dev and prod only.
+        a.pipeline.as_mut().expect("pipeline").stages = Some(vec![
+            crate::config::StageAnswer::One("dev".into()),
+            crate::config::StageAnswer::One("prod".into()),
+        ]);
+        // 850 accounts to create: 400, 400 and 50.
+        let (zone, _) = crate::model::build(&a).expect("valid");
+        let stacks = derive(&zone, &Default::default()).0;
+        let organization = &stacks[0];
+        assert_eq!(organization.name, "acme-organization");
+        assert!(organization.creates_accounts.is_empty());
+        assert!(!organization.account_ids_after);
+        let parts: Vec<&Stack> = stacks
+            .iter()
+            .filter(|s| s.kind == StackKind::OrganizationAccounts)
+            .collect();
+        let names: Vec<&str> = parts.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "acme-organization-accounts-1",
+                "acme-organization-accounts-2",
+                "acme-organization-accounts-3"
+            ]
+        );
+        let sizes: Vec<usize> = parts.iter().map(|s| s.creates_accounts.len()).collect();
+        assert_eq!(sizes, [400, 400, 50]);
+        assert_eq!(
+            parts
+                .iter()
+                .map(|s| s.account_ids_after)
+                .collect::<Vec<_>>(),
+            [false, false, true]
+        );
+        // Right after the organization stack, in order, each account after
+        // the one before it in its own stack only.
+        let at = |name: &str| stacks.iter().position(|s| s.name == name).expect("stack");
+        assert_eq!(at(names[0]), 1);
+        assert!(at(names[0]) < at(names[1]) && at(names[1]) < at(names[2]));
+        for part in &parts {
+            assert!(part.creates_accounts[0].after.is_none());
+            for pair in part.creates_accounts.windows(2) {
+                assert_eq!(pair[1].after.as_deref(), Some(pair[0].logical_id.as_str()));
+            }
+        }
+        // Every account created exactly once.
+        let created: std::collections::BTreeSet<&str> = parts
+            .iter()
+            .flat_map(|s| s.creates_accounts.iter().map(|c| c.name.as_str()))
+            .collect();
+        assert_eq!(created.len(), 850);
+        // The OUs' IDs: outputs of the organization stack, parameters of the
+        // accounts stacks.
+        let exported: Vec<&str> = organization
+            .exports
+            .iter()
+            .map(|e| e.placeholder.as_str())
+            .collect();
+        assert!(exported.contains(&"OU_ID_OUWORKLOADSPROD"), "{exported:?}");
+        let last_params: Vec<(&str, &str)> = parts[2]
+            .parameters
+            .iter()
+            .map(|p| (p.key.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(
+            last_params,
+            [
+                ("OuWorkloadsNonProd", "${OU_ID_OUWORKLOADSNONPROD}"),
+                ("OuWorkloadsProd", "${OU_ID_OUWORKLOADSPROD}")
+            ]
         );
     }
 
