@@ -247,6 +247,19 @@ fn a_template_over_the_inline_size_is_uploaded_and_deployed_from_its_url() {
             .nth(1)
             .map(|v| v.split('"').next().unwrap_or_default().to_string())
     };
+    // The OU is found once for the 10 accounts in it (a walk from the root:
+    // one call), not once per account.
+    let lookups = calls
+        .iter()
+        .filter(|c| {
+            c.contains(" list-organizational-units-for-parent ")
+                && c.contains("--parent-id r-abcd ")
+        })
+        .count();
+    // baseline, baseline-regions, roles and targets: their OUs; then the
+    // accounts' instances: one lookup for the ten (without the cache, ten).
+    let per_stack_set = 3 + 3 + 1 + 1;
+    assert_eq!(lookups, per_stack_set + 1, "{lookups} OU lookups");
     let distinct: std::collections::BTreeSet<String> =
         instances.iter().filter_map(|c| networks(c)).collect();
     assert_eq!(distinct.len(), 10, "each account its own blocks");
