@@ -501,7 +501,7 @@ impl Derivation<'_> {
         // gets its instances by a call of its own, with its blocks as the
         // parameter override `Networks`; and an account that joins the OUs
         // gets none by itself (it has no blocks until lzgen.yaml gives it
-        // some). A Lambda target has no VPC: every account gets the same.
+        // some). Every compute has a VPC (a Lambda function runs in it too).
         let mut regions = vec![&lz.organization.home_region];
         regions.extend(
             lz.organization
@@ -542,39 +542,37 @@ impl Derivation<'_> {
         // value is empty, which no instance can run with.
         target.parameters.push(param("Networks", String::new()));
         let mut set = self.targets(&workloads, regions.clone(), None);
-        {
-            set.auto_deployment = false;
-            set.networks = regions
-                .iter()
-                .enumerate()
-                .map(|(i, region)| NetworkSlots {
-                    region: (*region).clone(),
-                    vpc: 5 * i,
-                    public1: 5 * i + 1,
-                    public2: 5 * i + 2,
-                    private1: 5 * i + 3,
-                    private2: 5 * i + 4,
-                })
-                .collect();
-            set.instances = workloads
-                .iter()
-                .map(|w| AccountInstance {
-                    account: w.name.clone(),
-                    account_id_value: AccountIds::of(w).id_value,
-                    ou: w.ou.clone(),
-                    networks: regions
-                        .iter()
-                        .filter_map(|r| w.vpcs.iter().find(|v| v.region == **r))
-                        .flat_map(|v| {
-                            std::iter::once(v.cidr.as_str())
-                                .chain(v.public_subnets.iter().map(String::as_str))
-                                .chain(v.private_subnets.iter().map(String::as_str))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(","),
-                })
-                .collect();
-        }
+        set.auto_deployment = false;
+        set.networks = regions
+            .iter()
+            .enumerate()
+            .map(|(i, region)| NetworkSlots {
+                region: (*region).clone(),
+                vpc: 5 * i,
+                public1: 5 * i + 1,
+                public2: 5 * i + 2,
+                private1: 5 * i + 3,
+                private2: 5 * i + 4,
+            })
+            .collect();
+        set.instances = workloads
+            .iter()
+            .map(|w| AccountInstance {
+                account: w.name.clone(),
+                account_id_value: AccountIds::of(w).id_value,
+                ou: w.ou.clone(),
+                networks: regions
+                    .iter()
+                    .filter_map(|r| w.vpcs.iter().find(|v| v.region == **r))
+                    .flat_map(|v| {
+                        std::iter::once(v.cidr.as_str())
+                            .chain(v.public_subnets.iter().map(String::as_str))
+                            .chain(v.private_subnets.iter().map(String::as_str))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            })
+            .collect();
         target.set = Some(set);
         self.stacks.push(target);
     }
