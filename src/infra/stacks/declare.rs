@@ -82,11 +82,12 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
             // the other regions' recorders name.
             StackKind::Baseline if lz.security.config_rules => {
                 let home = &lz.organization.home_region;
-                let (accounts, home) = match &s.set {
-                    Some(set) => (set.accounts.clone(), set.regions.contains(home)),
-                    None => (vec![s.account.clone()], s.home),
+                let home = match &s.set {
+                    Some(set) => set.regions.contains(home),
+                    None => s.home,
                 };
-                let roles = accounts
+                let roles = s
+                    .accounts_reached()
                     .into_iter()
                     .map(|a| Thing::Role(a, names.config_recorder_role.clone()));
                 if home {
@@ -96,12 +97,8 @@ pub(super) fn declare(lz: &LandingZone, stacks: &mut [Stack]) {
                 }
             }
             StackKind::WorkloadRoles => {
-                let accounts = match &s.set {
-                    Some(set) => set.accounts.clone(),
-                    None => vec![s.account.clone()],
-                };
                 creates.extend(
-                    accounts
+                    s.accounts_reached()
                         .into_iter()
                         .map(|a| Thing::Role(a, names.deploy_role.clone())),
                 );

@@ -139,6 +139,17 @@ pub struct NetworkSlots {
     pub private2: usize,
 }
 
+impl Stack {
+    /// The accounts its resources are created in: a StackSet's accounts,
+    /// or the one account of a stack.
+    pub fn accounts_reached(&self) -> Vec<String> {
+        match &self.set {
+            Some(set) => set.accounts.clone(),
+            None => vec![self.account.clone()],
+        }
+    }
+}
+
 impl Unit for Stack {
     fn id(&self) -> &str {
         &self.name
