@@ -68,6 +68,14 @@ fn timed(program: &Path, args: &[&str], timeout: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("/usr/bin/time runs");
+    // Read stderr while the child runs: a child that writes more than a
+    // pipe holds (many warnings) would otherwise wait on us forever.
+    let mut pipe = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut pipe, &mut text);
+        text
+    });
     loop {
         if child.try_wait().expect("wait").is_some() {
             break;
@@ -85,8 +93,9 @@ fn timed(program: &Path, args: &[&str], timeout: Duration) -> Run {
         std::thread::sleep(Duration::from_millis(5));
     }
     let wall = start.elapsed();
-    let out = child.wait_with_output().expect("output");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let status = child.wait().expect("status");
+    let stderr = reader.join().expect("stderr read");
+    let stderr = String::from_utf8_lossy(&stderr);
     let peak_kib = stderr
         .lines()
         .filter_map(|l| l.strip_prefix("peak-kib "))
@@ -102,13 +111,13 @@ fn timed(program: &Path, args: &[&str], timeout: Duration) -> Run {
         .take(110)
         .collect::<String>();
     Run {
-        ok: out.status.success(),
+        ok: status.success(),
         wall,
         peak_kib,
-        outcome: if out.status.success() {
+        outcome: if status.success() {
             "written".into()
         } else {
-            format!("exit {}: {last}", out.status.code().unwrap_or(-1))
+            format!("exit {}: {last}", status.code().unwrap_or(-1))
         },
     }
 }

@@ -200,12 +200,11 @@ fn longest_filled(value: &str) -> usize {
 
 /// The drift function's environment variables as
 /// `cloudformation/tooling/governance.yaml` sets them, each with the
-/// longest its value can be. The list of accounts is what grows: 13 bytes an
-/// account. A test holds the names to the template's.
+/// longest its value can be. None grows with the accounts (their list is in
+/// the function's code); a test holds the names to the template's.
 pub(crate) fn drift_function_environment(lz: &LandingZone) -> Vec<(&'static str, usize)> {
     let partition = "aws-us-gov".len();
     vec![
-        ("ACCOUNTS", 13 * (lz.accounts.len() + 1) - 1),
         ("REGIONS", lz.organization.regions.join(",").len()),
         ("STACK_PREFIX", lz.organization.name.len() + 1),
         ("READER_ROLE", lz.names.drift_reader_role.len()),
@@ -453,37 +452,86 @@ mod tests {
         assert_eq!(names, estimate);
     }
 
-    /// The governance stack's list of accounts is one parameter and one
-    /// environment variable: both have a 4 KB quota, reached at about 300
-    /// accounts, which is refused as input.
+    /// The drift function's list of accounts, which once filled one
+    /// parameter and one environment variable (4 KB each) at about 300
+    /// accounts: it is split over parameters of 300 IDs at most, each within
+    /// the quota, the function's environment no longer grows, and its code
+    /// joins every list.
     #[test]
-    fn a_list_of_accounts_past_4_kb_is_refused() {
+    fn the_list_of_accounts_is_split_within_4_kb() {
         let yaml = PRESETS
             .iter()
             .find(|p| p.name == "standard")
             .expect("preset")
             .yaml;
-        let messages = |n: usize| {
+        let lists = |n: usize| {
             let (zone, units) = with_more_workloads(yaml, n);
-            let mut found = Vec::new();
+            let governance = units
+                .stacks
+                .iter()
+                .find(|s| s.kind == StackKind::Governance)
+                .expect("governance");
             for stack in &units.stacks {
                 for p in &stack.parameters {
-                    if longest_filled(&p.value) > 4_096 {
-                        found.push(format!("{} {}", stack.name, p.key));
-                    }
+                    assert!(
+                        longest_filled(&p.value) <= 4_096,
+                        "{} {} at {n} accounts",
+                        stack.name,
+                        p.key
+                    );
                 }
             }
+            let ids: Vec<usize> = governance
+                .account_lists
+                .iter()
+                .map(|key| {
+                    let p = governance
+                        .parameters
+                        .iter()
+                        .find(|p| &p.key == key)
+                        .expect("a parameter for each list");
+                    p.value.split(',').count()
+                })
+                .collect();
             let env: usize = drift_function_environment(&zone)
                 .iter()
                 .map(|(k, v)| k.len() + v)
                 .sum();
-            (found, env)
+            (zone.accounts.len() + 1, ids, env)
         };
-        let (found, env) = messages(200);
-        assert!(found.is_empty() && env < 4_096, "{found:?} {env}");
-        let (found, env) = messages(330);
-        assert_eq!(found, vec!["acme-governance AccountIds".to_string()]);
-        assert!(env > 4_096, "{env}");
+        let (all, ids, small) = lists(5);
+        assert_eq!(ids, vec![all], "a small organization keeps one list");
+        let (all, ids, _) = lists(330);
+        assert_eq!(ids, vec![300, all - 300]);
+        let (all, ids, large) = lists(450);
+        assert_eq!(ids.iter().sum::<usize>(), all, "every account once");
+        assert!(ids.iter().all(|n| *n <= 300), "{ids:?}");
+        assert_eq!(ids.len(), all.div_ceil(300));
+        assert_eq!(small, large, "the environment does not grow");
+        // The template declares each list and its code joins them all.
+        let (zone, units) = with_more_workloads(yaml, 330);
+        let files = crate::render::Blueprints::embedded()
+            .render(&zone, &units)
+            .expect("renders");
+        let governance = files
+            .iter()
+            .find(|f| f.path == "cloudformation/tooling/governance.yaml")
+            .expect("governance");
+        let text = String::from_utf8_lossy(&governance.bytes);
+        for key in ["AccountIds", "AccountIds2"] {
+            assert!(
+                text.contains(&format!("\n  {key}:\n    Type: String\n")),
+                "{key} declared"
+            );
+        }
+        assert!(
+            text.contains("ACCOUNTS = \"${Accounts}\"")
+                && text.contains(
+                    "- Accounts: !Join\n              - \",\"\n              -\n                - !Ref AccountIds\n                - !Ref AccountIds2\n"
+                ),
+            "the code joins both lists"
+        );
+        assert!(!text.contains("AccountIds3"));
         assert_eq!(
             longest_filled("${ACCOUNT_ID_A},${MANAGEMENT_ACCOUNT_ID}"),
             25

@@ -156,6 +156,7 @@ impl<'a> Derivation<'a> {
             set: None,
             creates_accounts: Vec::new(),
             account_ids_after: false,
+            account_lists: Vec::new(),
         }
     }
 

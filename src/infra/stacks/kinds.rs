@@ -41,6 +41,12 @@ pub enum StackKind {
 /// the accounts stacks hold nothing else; 400 leaves room below it.
 pub const ACCOUNTS_PER_STACK: usize = 400;
 
+/// How many account IDs one of the drift function's parameters carries:
+/// 300 IDs and their commas are 3,899 bytes, within the 4,096 bytes of a
+/// parameter value (`quotas::PARAMETER_VALUE_BYTES`). A larger organization
+/// gets more parameters (`AccountIds2`, …), which the function's code joins.
+pub const ACCOUNTS_PER_LIST: usize = 300;
+
 /// The variable deploy.sh keeps an OU's ID in: `OU_ID_OUWORKLOADSPROD`.
 fn ou_placeholder(ou_logical_id: &str) -> String {
     format!("OU_ID_{}", ou_logical_id.to_uppercase())
@@ -453,16 +459,24 @@ impl Derivation<'_> {
         } else {
             "daily drift detection and its notifications".into()
         };
-        // Every account's ID in one value (the drift function's list): a
-        // parameter per account would reach the 200 parameters a template
-        // may declare.
+        // Every account's ID, in lists of `ACCOUNTS_PER_LIST` (the drift
+        // function's accounts): a parameter per account would reach the 200
+        // parameters a template may declare, one parameter for all of them
+        // the 4,096 bytes of its value. The function's code holds them, not
+        // its environment, which Lambda caps at 4 KB in all.
         let ids: Vec<String> = std::iter::once(self.management_id.clone())
             .chain(lz.accounts.iter().map(|a| AccountIds::of(a).id_value))
             .collect();
-        let mut params = vec![
-            param("AccountIds", ids.join(",")),
-            self.organization_id.clone(),
-        ];
+        let mut params = Vec::new();
+        for (n, list) in ids.chunks(ACCOUNTS_PER_LIST).enumerate() {
+            let key = match n {
+                0 => "AccountIds".to_string(),
+                n => format!("AccountIds{}", n + 1),
+            };
+            params.push(param(&key, list.join(",")));
+            s.account_lists.push(key);
+        }
+        params.push(self.organization_id.clone());
         if slack {
             params.push(param("PipelineTopicArn", placeholder("PIPELINE_TOPIC_ARN")));
         }

@@ -64,6 +64,9 @@ pub struct Stack {
     /// Whether `deploy.sh` looks the accounts' IDs up right after this
     /// stack: the last of the stacks that create accounts.
     pub account_ids_after: bool,
+    /// For the governance stack: the parameters that each carry a part of
+    /// the list of accounts the drift function checks.
+    pub account_lists: Vec<String>,
 }
 
 /// An account an organization stack creates.

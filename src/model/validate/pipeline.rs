@@ -453,10 +453,39 @@ impl Validator {
                 if !ok {
                     return None;
                 }
-                for name in &workload_names {
-                    if !seen.contains_key(*name) {
-                        self.warnings.push(Warning::new("pipeline.stages", format!("workload account `{name}` is in no stage; the pipeline never deploys to it")));
-                    }
+                // One warning for all of them: an organization of 1,000
+                // accounts whose application deploys to ten would otherwise
+                // get 990 lines.
+                let missing: Vec<&str> = workload_names
+                    .iter()
+                    .copied()
+                    .filter(|name| !seen.contains_key(*name))
+                    .collect();
+                let named = |names: &[&str]| {
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let message = match missing.as_slice() {
+                    [] => None,
+                    [one] => Some(format!(
+                        "workload account `{one}` is in no stage; the pipeline never deploys to it"
+                    )),
+                    some if some.len() <= 5 => Some(format!(
+                        "workload accounts {} are in no stage; the pipeline never deploys to them",
+                        named(some)
+                    )),
+                    many => Some(format!(
+                        "{} workload accounts are in no stage ({} … {}); the pipeline never deploys to them",
+                        many.len(),
+                        named(&many[..3]),
+                        named(&many[many.len() - 1..])
+                    )),
+                };
+                if let Some(message) = message {
+                    self.warnings.push(Warning::new("pipeline.stages", message));
                 }
                 list.iter()
                     .map(|e| e.accounts().into_iter().map(String::from).collect())

@@ -159,6 +159,42 @@ fn stages_with_more_than_50_actions_are_split_into_waves() {
     assert_eq!(first.waves[1].name, format!("{}-wave-2", first.name));
 }
 
+/// Workload accounts left out of `pipeline.stages` get one warning, which
+/// names a few of them rather than a line each (an organization of 1,000
+/// accounts whose application deploys to 10 once printed 990 lines).
+#[test]
+fn accounts_in_no_stage_get_one_warning() {
+    let in_no_stage = |extra: usize| {
+        let mut a = standard();
+        for i in 0..extra {
+            accounts(&mut a).push(workload(&format!("team{i}"), "Workloads/NonProd"));
+        }
+        a.pipeline.as_mut().expect("pipeline").stages = Some(vec![StageAnswer::One("dev".into())]);
+        let (_, warnings) = zone(&a);
+        warnings
+            .into_iter()
+            .filter(|w| w.key == "pipeline.stages")
+            .map(|w| w.message)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        in_no_stage(0),
+        ["workload account `prod` is in no stage; the pipeline never deploys to it"]
+    );
+    assert_eq!(
+        in_no_stage(2),
+        [
+            "workload accounts `prod`, `team0`, `team1` are in no stage; the pipeline never deploys to them"
+        ]
+    );
+    assert_eq!(
+        in_no_stage(990),
+        [
+            "991 workload accounts are in no stage (`prod`, `team0`, `team1` … `team989`); the pipeline never deploys to them"
+        ]
+    );
+}
+
 #[test]
 fn a_pipeline_of_more_than_50_stages_is_refused() {
     let mut a = standard();
