@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
 
 /// An answers file with the central accounts and `n` workload accounts.
-fn answers(n: usize, regions: usize) -> String {
+fn answers(n: usize, regions: usize, iac: &str) -> String {
     let mut accounts = String::new();
     for (name, roles, ou) in [
         ("log-archive", "[log-archive]", "Security"),
@@ -38,7 +38,7 @@ fn answers(n: usize, regions: usize) -> String {
     // refused by validation at once.
     let stages: Vec<String> = (1..=n.min(10)).map(|i| format!("w{i:04}")).collect();
     format!(
-        "version: 1\norganization:\n  name: scale\n  home_region: us-east-1\n  regions: [{}]\n  iac: cloudformation\n\
+        "version: 1\norganization:\n  name: scale\n  home_region: us-east-1\n  regions: [{}]\n  iac: {iac}\n\
          organizational_units:\n  - name: Security\n  - name: Deployment\n  - name: Workloads\n\
          accounts:\n{accounts}\
          pipeline:\n  application: app\n  source:\n    provider: codecommit\n    repository: app\n    branch: main\n\
@@ -164,38 +164,52 @@ fn main() {
     let work = std::env::temp_dir().join(format!("lzgen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work folder");
 
-    println!("lzgen new, CloudFormation flavour, one run each (release build)");
-    println!(
-        "{:>6} {:>7} {:>9} {:>10} {:>7} {:>10}  outcome",
-        "N", "regions", "wall ms", "peak MiB", "files", "KiB"
-    );
     let mut walls = std::collections::BTreeMap::new();
-    for &regions in &[1, 4] {
-        for &n in &counts {
-            let file = work.join(format!("answers-{n}-{regions}.yaml"));
-            std::fs::write(&file, answers(n, regions)).expect("answers");
-            let out = work.join(format!("out-{n}-{regions}"));
-            let run = timed(
-                &lzgen,
-                &[
-                    "new",
-                    out.to_str().expect("utf-8 path"),
-                    "--config",
-                    file.to_str().expect("utf-8 path"),
-                    "--yes",
-                ],
-                timeout,
-            );
-            let (files, bytes) = size(&out);
-            println!(
-                "{n:>6} {regions:>7} {:>9} {:>10.1} {files:>7} {:>10}  {}",
-                run.wall.as_millis(),
-                run.peak_kib as f64 / 1024.0,
-                bytes / 1024,
-                run.outcome
-            );
-            walls.insert((n, regions), (run.wall, run.ok));
-            let _ = std::fs::remove_dir_all(&out);
+    // The CloudFormation flavour in 1 and 4 regions, then both flavours
+    // (CloudFormation and Terraform side by side) in 4.
+    for (iac, region_counts) in [("cloudformation", &[1, 4][..]), ("both", &[4][..])] {
+        println!(
+            "lzgen new, {} flavour{}, one run each (release build)",
+            if iac == "both" {
+                "CloudFormation and Terraform"
+            } else {
+                "CloudFormation"
+            },
+            if iac == "both" { "s" } else { "" }
+        );
+        println!(
+            "{:>6} {:>7} {:>9} {:>10} {:>7} {:>10}  outcome",
+            "N", "regions", "wall ms", "peak MiB", "files", "KiB"
+        );
+        for &regions in region_counts {
+            for &n in &counts {
+                let file = work.join(format!("answers-{n}-{regions}-{iac}.yaml"));
+                std::fs::write(&file, answers(n, regions, iac)).expect("answers");
+                let out = work.join(format!("out-{n}-{regions}-{iac}"));
+                let run = timed(
+                    &lzgen,
+                    &[
+                        "new",
+                        out.to_str().expect("utf-8 path"),
+                        "--config",
+                        file.to_str().expect("utf-8 path"),
+                        "--yes",
+                    ],
+                    timeout,
+                );
+                let (files, bytes) = size(&out);
+                println!(
+                    "{n:>6} {regions:>7} {:>9} {:>10.1} {files:>7} {:>10}  {}",
+                    run.wall.as_millis(),
+                    run.peak_kib as f64 / 1024.0,
+                    bytes / 1024,
+                    run.outcome
+                );
+                if iac == "cloudformation" {
+                    walls.insert((n, regions), (run.wall, run.ok));
+                }
+                let _ = std::fs::remove_dir_all(&out);
+            }
         }
     }
     for &regions in &[1, 4] {

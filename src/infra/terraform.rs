@@ -1,10 +1,19 @@
 //! The Terraform flavour's root modules: one per account role (and one for
 //! the organization), each with its own state in the bootstrap bucket, in
 //! the order they are applied.
+//!
+//! What is the same in many accounts (each account's baseline, each
+//! workload account's roles and targets) is one shared root module, applied
+//! once per account: the account's own values (`accounts/<name>.tfvars`) and
+//! state key (`accounts/<name>.tfbackend`) are all an added account costs,
+//! as a StackSet instance is in the CloudFormation flavour.
 
 use crate::infra::order::{self, Thing, Unit};
 use crate::model::{LandingZone, MANAGEMENT};
 use serde::Serialize;
+
+/// The kinds of root module that are one folder for many accounts.
+pub const SHARED_ROOTS: &[&str] = &["baseline", "workload"];
 
 /// What a root module can hold (`TerraformRoot::kind`).
 pub const ROOT_KINDS: &[&str] = &[
@@ -26,8 +35,21 @@ pub struct TerraformRoot {
     /// What it holds: `organization`, `organization-trail`, `baseline`,
     /// `log-archive`, `security`, `artifact`, `tooling` or `workload`.
     pub kind: String,
-    /// `terraform/organization`, `terraform/workloads/dev`.
+    /// `terraform/organization`, `terraform/workloads`.
     pub folder: String,
+    /// What the deploy order and `scripts/terraform.sh` call it: the folder,
+    /// or for a shared root `terraform/workloads dev` (its folder and the
+    /// account it is applied to).
+    pub id: String,
+    /// Whether the folder is a shared root module, applied once per account
+    /// with that account's `accounts/<name>.tfvars` and `.tfbackend`.
+    pub shared: bool,
+    /// For a shared root: whether this is the first account's, which
+    /// renders the folder's own files (once).
+    pub first_in_folder: bool,
+    /// For a shared root: `terraform/workloads/accounts/dev`, the account's
+    /// values and backend files without their extensions.
+    pub values: Option<String>,
     /// The account it manages: an account name, or `management`.
     pub account: String,
     /// The account's ID when lzgen.yaml gives it; otherwise the root reads it
@@ -53,7 +75,7 @@ pub struct TerraformRoot {
 
 impl Unit for TerraformRoot {
     fn id(&self) -> &str {
-        &self.folder
+        &self.id
     }
     fn creates(&self) -> &[Thing] {
         &self.creates
@@ -75,10 +97,20 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         |kind: &str, name: &str, folder: &str, account: &str, region: &str, description: &str| {
             let found = lz.account(account);
             let depth = folder.matches('/').count();
+            let shared = SHARED_ROOTS.contains(&kind);
+            let folder = format!("terraform/{folder}");
             roots.push(TerraformRoot {
                 kind: kind.to_string(),
                 name: name.to_string(),
-                folder: format!("terraform/{folder}"),
+                id: if shared {
+                    format!("{folder} {account}")
+                } else {
+                    folder.clone()
+                },
+                shared,
+                first_in_folder: false,
+                values: shared.then(|| format!("{folder}/accounts/{account}")),
+                folder,
                 account: account.to_string(),
                 account_id: if account == MANAGEMENT {
                     org.management_account_id.clone()
@@ -130,7 +162,7 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         push(
             "baseline",
             &format!("baseline-{account}"),
-            &format!("baseline/{account}"),
+            "baseline",
             account,
             &org.home_region,
             "the account's baseline: AWS Config, its rules and their remediation, in every region",
@@ -169,7 +201,7 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
         push(
             "workload",
             &workload.name,
-            &format!("workloads/{}", workload.name),
+            "workloads",
             &workload.name,
             &org.home_region,
             "the deployment roles and the application's network and compute, in every region",
@@ -179,6 +211,10 @@ pub fn derive(lz: &LandingZone) -> Vec<TerraformRoot> {
     // A cycle is lzgen's own bug: the listed order stays, and the tests
     // report the use that comes too early.
     let mut roots = order::sort(&roots).unwrap_or(roots);
+    let mut seen = std::collections::BTreeSet::new();
+    for root in roots.iter_mut().filter(|r| r.shared) {
+        root.first_in_folder = seen.insert(root.folder.clone());
+    }
     let firsts = order::first_uses(&roots, |t| matches!(t, Thing::TrustedAccess(_)));
     for (root, things) in roots.iter_mut().zip(firsts) {
         for thing in things {

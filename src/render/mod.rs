@@ -13,7 +13,7 @@ mod engine;
 mod pieces;
 pub mod policy;
 
-use crate::infra::terraform::ROOT_KINDS;
+use crate::infra::terraform::{ROOT_KINDS, SHARED_ROOTS};
 use crate::infra::{Stack, StackKind, TerraformRoot, Units};
 use crate::model::{LandingZone, ServiceControlPolicy};
 use context::{Context, ZoneView, pipeline_edges};
@@ -57,8 +57,13 @@ enum Each {
     Once,
     Stack,
     Scp,
-    /// One file per Terraform root module; `path` names it from `root`.
+    /// One file per Terraform root module folder; `path` names it from
+    /// `root`. A shared root (one folder for many accounts) renders once,
+    /// without an account.
     Root,
+    /// One file per account a shared Terraform root is applied to: its
+    /// values and its backend key.
+    Instance,
 }
 
 /// Which IaC flavour an entry belongs to.
@@ -134,6 +139,7 @@ impl Blueprints {
                 let known: Vec<String> = match entry.each {
                     Each::Stack => StackKind::ALL.iter().map(|k| k.name()).collect(),
                     Each::Root => ROOT_KINDS.iter().map(|k| k.to_string()).collect(),
+                    Each::Instance => SHARED_ROOTS.iter().map(|k| k.to_string()).collect(),
                     Each::Once | Each::Scp => Vec::new(),
                 };
                 if !known.contains(kind) {
@@ -350,16 +356,21 @@ impl Blueprints {
                         },
                     )
                 })),
-                Each::Root => jobs.extend(
+                Each::Root | Each::Instance => jobs.extend(
                     units
                         .terraform_roots
                         .iter()
                         .filter(|r| entry.stack.as_deref().is_none_or(|k| r.kind == k))
+                        .filter(|r| match entry.each {
+                            Each::Instance => r.shared,
+                            _ => !r.shared || r.first_in_folder,
+                        })
                         .map(|root| {
                             (
                                 i,
                                 Item {
                                     root: Some(root),
+                                    instance: entry.each == Each::Instance,
                                     ..Item::default()
                                 },
                             )
@@ -442,6 +453,9 @@ struct Item<'a> {
     stack: Option<&'a Stack>,
     scp: Option<&'a ServiceControlPolicy>,
     root: Option<&'a TerraformRoot>,
+    /// Whether the file is one account's of a shared root: only then does a
+    /// shared root's item carry its account.
+    instance: bool,
 }
 
 impl<'a> Item<'a> {
@@ -458,6 +472,7 @@ impl<'a> Item<'a> {
                 .workload
                 .as_deref()
                 .and_then(|name| view.account(name)),
+            (None, Some(root)) if root.shared && !self.instance => None,
             (None, Some(root)) => view.account(&root.account),
             (None, None) => None,
         };
@@ -507,7 +522,9 @@ fn render_one(
                 .map_err(|e| template_error(&entry.template, e))?,
         );
     }
-    if path.ends_with(".tf") {
+    // `terraform fmt` formats .tf and .tfvars files (a .tfbackend holds one
+    // attribute, already in its layout).
+    if path.ends_with(".tf") || path.ends_with(".tfvars") {
         text = hcl_fmt::format(&text);
     }
     Ok((

@@ -71,16 +71,16 @@ fn every_use_follows_its_creation_and_the_pipeline_follows_the_roles_it_assumes(
         for account in zone.pipeline_accounts() {
             assert!(reached.contains(&account), "{source}: {account}");
         }
-        let root = |folder: &str| {
+        let root = |id: &str| {
             r.units
                 .terraform_roots
                 .iter()
-                .position(|r| r.folder == folder)
+                .position(|r| r.id == id)
                 .expect("root")
         };
         for account in zone.pipeline_accounts() {
             assert!(
-                root(&format!("terraform/workloads/{account}")) < root("terraform/tooling"),
+                root(&format!("terraform/workloads {account}")) < root("terraform/tooling"),
                 "{source}"
             );
         }
@@ -169,13 +169,13 @@ fn the_scripts_and_the_readme_deploy_in_the_derived_order() {
             .take_while(|l| *l != ")")
             .map(|l| l.trim().trim_matches('\''))
             .collect();
-        let folders: Vec<&str> = r
+        let ids: Vec<&str> = r
             .units
             .terraform_roots
             .iter()
-            .map(|r| r.folder.as_str())
+            .map(|r| r.id.as_str())
             .collect();
-        assert_eq!(listed, folders, "{source}");
+        assert_eq!(listed, ids, "{source}");
     }
 }
 

@@ -141,7 +141,7 @@ fn a_planted_star_on_star_statement_is_refused_in_both_flavours() {
 
     // A condition dropped from a Terraform trust policy is refused too.
     let mut trust = files.clone();
-    let roles = "terraform/workloads/dev/roles.tf";
+    let roles = "terraform/workloads/roles.tf";
     let text = text(&trust, roles);
     let start = text.find("    condition {").expect("a condition");
     let end = start + text[start..].find("    }\n").expect("its end") + "    }\n".len();

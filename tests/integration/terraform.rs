@@ -12,8 +12,16 @@ fn terraform_files(sets: &[&str]) -> Vec<RenderedFile> {
     all.extend_from_slice(sets);
     rendered("preset:standard", &all)
         .into_iter()
-        .filter(|f| f.path.ends_with(".tf"))
+        .filter(|f| is_hcl(&f.path))
         .collect()
+}
+
+/// The files Terraform reads as HCL: its code, a shared root's values
+/// (`.tfvars`) and backend keys (`.tfbackend`).
+fn is_hcl(path: &str) -> bool {
+    [".tf", ".tfvars", ".tfbackend"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }
 
 fn text(files: &[RenderedFile], path: &str) -> String {
@@ -36,7 +44,7 @@ fn every_tf_file_parses_and_is_canonically_formatted() {
     for preset in ["lab", "enterprise"] {
         let files = both_flavours(&format!("preset:{preset}"))
             .into_iter()
-            .filter(|f| f.path.ends_with(".tf"))
+            .filter(|f| is_hcl(&f.path))
             .collect();
         sets.push((preset.to_string(), files));
     }
@@ -48,13 +56,13 @@ fn every_tf_file_parses_and_is_canonically_formatted() {
     ] {
         let files = both_flavours(&format!("examples/{example}.yaml"))
             .into_iter()
-            .filter(|f| f.path.ends_with(".tf"))
+            .filter(|f| is_hcl(&f.path))
             .collect();
         sets.push((example.to_string(), files));
     }
     let files = rendered("examples/terraform.yaml", &[])
         .into_iter()
-        .filter(|f| f.path.ends_with(".tf"))
+        .filter(|f| is_hcl(&f.path))
         .collect();
     sets.push(("terraform".to_string(), files));
     for (name, files) in sets {
@@ -281,8 +289,37 @@ fn every_root_has_its_own_state_and_works_in_its_own_account() {
             .and_then(|t| t.body().blocks().find(|b| b.identifier() == "backend"))
             .expect("a backend block");
         assert_eq!(backend.labels()[0].as_str(), "s3", "{}", file.path);
-        let key = attr(backend, "key");
-        keys.push(key);
+        let folder = file.path.trim_end_matches("/backend.tf");
+        let instances: Vec<&RenderedFile> = files
+            .iter()
+            .filter(|f| {
+                f.path.starts_with(&format!("{folder}/accounts/")) && f.path.ends_with(".tfbackend")
+            })
+            .collect();
+        if instances.is_empty() {
+            keys.push(attr(backend, "key"));
+        } else {
+            // A shared root: each account's key is in its .tfbackend, none
+            // in the folder's backend, so no account shares another's state.
+            assert!(
+                backend.body().attributes().all(|a| a.key() != "key"),
+                "{}",
+                file.path
+            );
+            for instance in instances {
+                let body: hcl::Body =
+                    hcl::from_str(&String::from_utf8_lossy(&instance.bytes)).expect("hcl");
+                keys.push(
+                    body.attributes()
+                        .find(|a| a.key() == "key")
+                        .and_then(|a| match a.expr() {
+                            hcl::Expression::String(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .expect("a key"),
+                );
+            }
+        }
     }
     let roots = keys.len();
     assert!(roots >= 8, "{roots} roots");
@@ -295,18 +332,42 @@ fn every_root_has_its_own_state_and_works_in_its_own_account() {
         !organization.contains("assume_role"),
         "the organization root runs as the management account"
     );
-    let dev = text(&files, "terraform/workloads/dev/providers.tf");
-    assert!(dev.contains(
+    // The workload accounts' shared root works in the account its values
+    // name: by the ID lzgen.yaml gives, or else the organization's.
+    let workloads = text(&files, "terraform/workloads/providers.tf");
+    assert!(workloads.contains(
         "role_arn     = \"arn:aws:iam::${local.account_id}:role/OrganizationAccountAccessRole\""
     ));
-    assert!(dev.contains("alias  = \"eu_central_1\""), "{dev}");
     assert!(
-        dev.contains("account_id  = local.account_ids[\"dev\"]"),
+        workloads.contains("alias  = \"eu_central_1\""),
+        "{workloads}"
+    );
+    assert!(
+        workloads.contains(
+            "account_id = var.account_id != null ? var.account_id : lookup(local.account_ids, var.account, null)"
+        ),
+        "{workloads}"
+    );
+    let dev = text(&files, "terraform/workloads/accounts/dev.tfvars");
+    assert!(
+        dev.contains("account = \"dev\"\n") && !dev.contains("account_id"),
         "{dev}"
     );
     // prod is adopted by the ID lzgen.yaml gives.
-    let prod = text(&files, "terraform/workloads/prod/providers.tf");
-    assert!(prod.contains("account_id  = \"210987654321\""), "{prod}");
+    let prod = text(&files, "terraform/workloads/accounts/prod.tfvars");
+    assert!(prod.contains("account_id = \"210987654321\""), "{prod}");
+    // The baselines' shared root assumes no role in the management account.
+    let baseline = text(&files, "terraform/baseline/providers.tf");
+    assert!(
+        baseline.contains("for_each = var.management ? [] : [local.account_id]"),
+        "{baseline}"
+    );
+    let management = text(&files, "terraform/baseline/accounts/management.tfvars");
+    assert!(management.contains("management = true"), "{management}");
+    assert!(
+        !text(&files, "terraform/baseline/accounts/dev.tfvars").contains("management"),
+        "a member account's baseline assumes the role"
+    );
 }
 
 /// The answer sets both flavours are compared on: the standard preset, ECS in
@@ -644,5 +705,117 @@ fn the_build_projects_have_the_same_settings_in_both_flavours() {
                 "{config}: {name} cache"
             );
         }
+    }
+}
+
+/// A shared root is applied once per account with that account's
+/// `.tfvars`: each gives every variable the root requires (but the state
+/// bucket, which scripts/terraform.sh passes) and none it does not declare,
+/// as `terraform plan -var-file` would insist; and each workload account's
+/// networks cover every region the root deploys to.
+#[test]
+fn every_accounts_values_fit_its_shared_root() {
+    for source in [
+        "preset:standard",
+        "preset:lab",
+        "examples/multi-region.yaml",
+        "examples/lambda-canary.yaml",
+        "examples/terraform.yaml",
+    ] {
+        let files = both_flavours(source);
+        let mut shared = 0;
+        for folder in ["terraform/baseline", "terraform/workloads"] {
+            let mut declared = std::collections::BTreeMap::new();
+            for file in files.iter().filter(|f| {
+                f.path.starts_with(&format!("{folder}/"))
+                    && f.path.ends_with(".tf")
+                    && !f.path[folder.len() + 1..].contains('/')
+            }) {
+                let body: hcl::Body =
+                    hcl::from_str(&String::from_utf8_lossy(&file.bytes)).expect("hcl");
+                for block in body.blocks().filter(|b| b.identifier() == "variable") {
+                    let required = block.body().attributes().all(|a| a.key() != "default");
+                    declared.insert(block.labels()[0].as_str().to_string(), required);
+                }
+            }
+            let values: Vec<&RenderedFile> = files
+                .iter()
+                .filter(|f| {
+                    f.path.starts_with(&format!("{folder}/accounts/"))
+                        && f.path.ends_with(".tfvars")
+                })
+                .collect();
+            if declared.is_empty() {
+                assert!(
+                    values.is_empty(),
+                    "{source}: {folder} has values but no code"
+                );
+                continue;
+            }
+            shared += 1;
+            assert!(
+                !values.is_empty(),
+                "{source}: {folder} is applied to no account"
+            );
+            for file in values {
+                let body: hcl::Body =
+                    hcl::from_str(&String::from_utf8_lossy(&file.bytes)).expect("hcl");
+                let given: std::collections::BTreeSet<String> =
+                    body.attributes().map(|a| a.key().to_string()).collect();
+                for name in &given {
+                    assert!(
+                        declared.contains_key(name),
+                        "{source}: {} sets {name}, which {folder} does not declare",
+                        file.path
+                    );
+                }
+                for (name, required) in &declared {
+                    if *required && name != "state_bucket" {
+                        assert!(given.contains(name), "{source}: {} lacks {name}", file.path);
+                    }
+                }
+                if folder == "terraform/workloads" {
+                    // Every `var.networks["<region>"].<field>` the code reads
+                    // is in the account's values.
+                    let main = text(&files, "terraform/workloads/main.tf");
+                    let networks = match body
+                        .attributes()
+                        .find(|a| a.key() == "networks")
+                        .map(|a| a.expr().clone())
+                    {
+                        Some(hcl::Expression::Object(o)) => o,
+                        other => panic!("{source}: {}: networks is {other:?}", file.path),
+                    };
+                    let mut read = 0;
+                    for used in main.split("var.networks[\"").skip(1) {
+                        let (region, rest) = used.split_once("\"].").expect("a field");
+                        let field: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        let network = networks
+                            .iter()
+                            .find(|(k, _)| k.to_string().trim_matches('"') == region)
+                            .map(|(_, v)| v)
+                            .unwrap_or_else(|| {
+                                panic!("{source}: {} has no network in {region}", file.path)
+                            });
+                        let hcl::Expression::Object(fields) = network else {
+                            panic!("{source}: {}: {region} is not an object", file.path);
+                        };
+                        assert!(
+                            fields
+                                .keys()
+                                .any(|k| k.to_string().trim_matches('"') == field),
+                            "{source}: {} gives {region} no {field}",
+                            file.path
+                        );
+                        read += 1;
+                    }
+                    assert!(read >= 3, "{source}: the code reads the networks");
+                }
+            }
+        }
+        assert!(shared >= 1, "{source}: no shared root");
     }
 }

@@ -21,8 +21,12 @@ case "$*" in
   *"output -raw state_bucket"*) echo "acme-tfstate-111111111111-us-east-1" ;;
   *"output -raw state_key_arn"*) echo "arn:aws:kms:us-east-1:111111111111:key/abc" ;;
   *-detailed-exitcode*)
+    # A root is "<folder>" or, for a shared root, "<folder>:<account>".
     for root in $DRIFTED; do
-      case "$1" in "-chdir=$root") exit 2 ;; esac
+      case "$1 $*" in
+        "-chdir=${root%%:*} "*) [ "$root" = "${root%%:*}" ] && exit 2
+          case "$*" in *"/accounts/${root#*:}.tfvars"*) exit 2 ;; esac ;;
+      esac
     done ;;
 esac
 exit 0
@@ -122,27 +126,49 @@ fn make_executable(path: &Path) {
 #[cfg(not(unix))]
 fn make_executable(_: &Path) {}
 
-/// The roots in the order the README's deploy table gives them.
+/// The roots in the order the README's deploy table gives them: a folder,
+/// or for a shared root `<folder>:<account>`.
 fn roots_in_readme(repo: &Repo) -> Vec<String> {
     let readme = std::fs::read_to_string(repo.dir.join("README.md")).expect("README");
     readme
         .lines()
-        .filter_map(|l| l.strip_prefix("| ")?.split(" | `").nth(1))
-        .filter_map(|cell| cell.split('`').next())
+        .filter_map(|l| {
+            l.strip_prefix("| ")?
+                .split_once(" | `")
+                .map(|(_, rest)| rest)
+        })
+        .filter_map(|cell| {
+            let (folder, rest) = cell.split_once('`')?;
+            let account = rest
+                .strip_prefix(" with `accounts/")
+                .and_then(|r| r.split_once(".tfvars`"))
+                .map(|(account, _)| account);
+            Some(match account {
+                Some(account) => format!("{folder}:{account}"),
+                None => folder.to_string(),
+            })
+        })
         .filter(|p| p.starts_with("terraform/") && *p != "terraform/bootstrap")
-        .map(String::from)
         .collect()
 }
 
+/// The roots a command ran `verb` in, in order, named as `roots_in_readme`
+/// names them (a shared root's account from its -var-file).
 fn chdirs_of(calls: &[String], verb: &str) -> Vec<String> {
     calls
         .iter()
         .filter(|c| c.split(' ').nth(2) == Some(verb))
         .filter_map(|c| {
-            c.split(' ')
-                .nth(1)?
-                .strip_prefix("-chdir=")
-                .map(String::from)
+            let folder = c.split(' ').nth(1)?.strip_prefix("-chdir=")?;
+            let account = c
+                .split(' ')
+                .find_map(|a| a.strip_prefix("-var-file="))
+                .and_then(|f| f.rsplit('/').next())
+                .and_then(|f| f.strip_suffix(".tfvars"));
+            Some(match account {
+                Some(account) => format!("{folder}:{account}"),
+                None => folder.to_string(),
+            })
         })
         .collect()
 }
@@ -170,6 +196,33 @@ fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
         if !call.contains("-chdir=terraform/bootstrap ") {
             assert!(call.contains("/terraform/backend.hcl"), "{call}");
         }
+    }
+    // A shared root is initialised with the account's state key, right
+    // before its apply with the account's values.
+    let inits: Vec<&String> = run.calls.iter().filter(|c| c.contains(" init ")).collect();
+    for account in ["prod", "dev"] {
+        let init = inits
+            .iter()
+            .position(|c| {
+                c.starts_with("terraform -chdir=terraform/workloads ")
+                    && c.ends_with(&format!(
+                        "/terraform/workloads/accounts/{account}.tfbackend"
+                    ))
+            })
+            .unwrap_or_else(|| panic!("{account}'s state: {inits:#?}"));
+        let next_apply = run.calls[run
+            .calls
+            .iter()
+            .position(|c| c == inits[init])
+            .expect("init")..]
+            .iter()
+            .find(|c| c.contains(" apply "))
+            .expect("an apply after it");
+        assert!(
+            next_apply.starts_with("terraform -chdir=terraform/workloads apply ")
+                && next_apply.contains(&format!("/terraform/workloads/accounts/{account}.tfvars")),
+            "{next_apply}"
+        );
     }
     for call in run.calls.iter().filter(|c| c.contains(" apply ")) {
         assert!(call.contains("-auto-approve"), "{call}");
@@ -206,7 +259,7 @@ fn apply_bootstraps_then_applies_every_root_in_the_readmes_order() {
             "{principal}"
         );
         assert!(
-            enabled > at("-chdir=terraform/baseline/prod apply"),
+            enabled > at("/terraform/baseline/accounts/prod.tfvars"),
             "{principal}"
         );
     }
@@ -288,12 +341,12 @@ fn drift_names_the_roots_that_differ_and_exits_2() {
 
     let run = repo.run(
         &["drift"],
-        &[("DRIFTED", "terraform/tooling terraform/workloads/prod")],
+        &[("DRIFTED", "terraform/tooling terraform/workloads:prod")],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("Differs from the code:\n  terraform/workloads/prod\n  terraform/tooling\n"),
+            .contains("Differs from the code:\n  terraform/workloads prod\n  terraform/tooling\n"),
         "{}",
         run.stderr
     );
