@@ -2,21 +2,30 @@
 what it built.
 
 For each answer set: render it with lzgen, start moto_server on 127.0.0.1,
-create the organization and its accounts through the Organizations API (moto
-cannot resolve !GetAtt on AWS::Organizations resources, so the organization
-stack is the one stack not deployed here; `deploy.sh --skip-organization` is
-the same path a user with an existing organization takes), run the generated
+create the organization and its accounts through the Organizations API (the
+organization stack is not deployed in these sets; `deploy.sh
+--skip-organization` is the same path a user with an existing organization
+takes, and the --scale sets below deploy the organization's stacks), run the generated
 scripts/deploy.sh with the AWS CLI, then assert on what moto modelled: every
 stack complete, the artifact keys' policies, the deployment roles and their
 trust policies, the pipeline role's reach. Resource types moto skips are
 listed, and checked on the rendered templates by the Rust tests instead.
 
+An answer set given after --scale (an organization of hundreds of accounts)
+gets its organization and artifact stacks deployed from their templates and
+parameter files, as deploy.sh would deploy them, and checked: every account
+in its OU, every SCP on its targets (moto_server.py models the Organizations
+resources for CloudFormation); the rest of such a landing zone is what the
+smaller sets already deploy, account by account.
+
 Usage: moto_deploy.py LZGEN_BINARY WORK_DIR [lzgen args...] [-- more answer sets]
+                      [--scale lzgen args...]
 Prints one line per check and closes with "N passed, M failed".
 """
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -481,22 +490,218 @@ class CfnLoader(yaml.SafeLoader):
 CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+class RefLoader(yaml.SafeLoader):
+    """Reads a template keeping `!Ref X` as {"Ref": "X"} and `!GetAtt A.B`
+    as {"Fn::GetAtt": "A.B"}."""
+
+
+RefLoader.add_multi_constructor("!", lambda loader, suffix, node: {
+    ("Ref" if suffix == "Ref" else "Fn::" + suffix): (
+        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode)
+        else loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode)
+        else loader.construct_mapping(node, deep=True))
+})
+
+
+def filled(repo, parameters_file, known):
+    """A parameters file with deploy.sh's ${PLACEHOLDER}s filled from `known`."""
+    def one(match):
+        if match.group(1) not in known:
+            raise KeyError(f"{parameters_file}: no value for {match.group(1)}")
+        return known[match.group(1)]
+    return [
+        {"ParameterKey": p["ParameterKey"],
+         "ParameterValue": re.sub(r"\$\{([A-Z0-9_]+)(?::-)?\}", one, p["ParameterValue"])}
+        for p in json.load(open(os.path.join(repo, parameters_file)))
+    ]
+
+
+def run_organization_at_scale(lzgen, work, name, args):
+    print(f"\n== {name} (organization and artifact stacks): lzgen new {' '.join(args)}", flush=True)
+    repo = os.path.join(work, name)
+    subprocess.run([lzgen, "--quiet", "new", repo, *args], check=True)
+    answers = yaml.safe_load(open(os.path.join(repo, "lzgen.yaml")))
+    org_name, home = answers["organization"]["name"], answers["organization"]["home_region"]
+    deploy_text = open(os.path.join(repo, "scripts", "deploy.sh")).read()
+    moto = Moto()
+    try:
+        mgmt = session(moto, home)
+        orgs = mgmt.client("organizations", endpoint_url=moto.url)
+        org_id = orgs.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+        root = orgs.list_roots()["Roots"][0]["Id"]
+        # Every template goes by URL (those over the inline limit must), from a
+        # bucket as deploy.sh's template bucket would hold them.
+        s3 = mgmt.client("s3", endpoint_url=moto.url)
+        s3.create_bucket(Bucket="lzgen-moto-templates")
+
+        def create(client, stack, template, parameters):
+            s3.put_object(Bucket="lzgen-moto-templates", Key=template,
+                          Body=open(os.path.join(repo, template), "rb").read())
+            client.create_stack(
+                StackName=stack, Parameters=parameters,
+                TemplateURL=f"https://lzgen-moto-templates.s3.{home}.amazonaws.com/{template}",
+                Capabilities=["CAPABILITY_NAMED_IAM"],
+            )
+            found = client.describe_stacks(StackName=stack)["Stacks"][0]
+            return found
+
+        cfn = mgmt.client("cloudformation", endpoint_url=moto.url)
+        templates = sorted(
+            t for t in os.listdir(os.path.join(repo, "cloudformation", "organization"))
+            if t.endswith(".yaml")
+        )
+        splits = len([t for t in templates if t.startswith("accounts-")])
+        # Up to 400 accounts to create, one organization stack holds them;
+        # beyond, the accounts go to stacks of 400 at most.
+        created = [a for a in answers["accounts"] if "id" not in a]
+        check(splits == (0 if len(created) <= 400 else -(-len(created) // 400)),
+              f"{name}: {len(created)} accounts to create, {splits} accounts stacks besides the organization's")
+        # The organization's stacks, in the order deploy.sh deploys them, each
+        # given the outputs deploy.sh reads from the stacks before it.
+        known = {"ORGANIZATION_ROOT_ID": root}
+        resources, physical, passed = {}, {}, {}
+        steps = re.findall(
+            r"^  (?:deploy_stack \"\$MANAGEMENT_ACCOUNT_ID\" '[^']+' '([^']+)' '(cloudformation/organization/[^']+)' '([^']+)'"
+            r"|([A-Z0-9_]+)=\"\$\(output_of \"\$MANAGEMENT_ACCOUNT_ID\" '[^']+' '([^']+)' '([^']+)'\)\")",
+            deploy_text, re.M)
+        deployed = []
+        for stack_name, template, parameters, variable, from_stack, output in steps:
+            if variable:
+                outputs = cfn.describe_stacks(StackName=from_stack)["Stacks"][0].get("Outputs", [])
+                known[variable] = next(o["OutputValue"] for o in outputs if o["OutputKey"] == output)
+                continue
+            given = filled(repo, parameters, known)
+            stack = create(cfn, stack_name, template, given)
+            deployed.append(stack_name)
+            check(stack["StackStatus"] == "CREATE_COMPLETE",
+                  f"{name}: {stack_name} is {stack['StackStatus']} {stack.get('StackStatusReason') or ''}")
+            body = yaml.load(open(os.path.join(repo, template)), Loader=RefLoader)
+            for logical, resource in body["Resources"].items():
+                resources[logical] = resource
+                passed[logical] = {p["ParameterKey"]: p["ParameterValue"] for p in given}
+            for r in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
+                physical[r["LogicalResourceId"]] = r["PhysicalResourceId"]
+        check(len(deployed) == len(templates),
+              f"{name}: deploy.sh's organization steps deploy every template: {deployed}")
+        stack = cfn.describe_stacks(StackName=f"{org_name}-organization")["Stacks"][0]
+
+        def ref(value, logical):
+            """What `value` in `logical`'s properties resolves to: a
+            parameter of its stack, or another resource's ID."""
+            if isinstance(value, dict) and "Ref" in value:
+                given = passed.get(logical, {})
+                return given[value["Ref"]] if value["Ref"] in given else physical[value["Ref"]]
+            if isinstance(value, dict) and "Fn::GetAtt" in value:
+                return physical[value["Fn::GetAtt"].split(".")[0]]
+            return value
+
+        # The OU tree, as the template declares it.
+        ous = {k: r for k, r in resources.items() if r["Type"] == "AWS::Organizations::OrganizationalUnit"}
+        misplaced = [
+            k for k, r in ous.items()
+            if orgs.list_parents(ChildId=physical[k])["Parents"][0]["Id"] != ref(r["Properties"]["ParentId"], k)
+        ]
+        check(ous and not misplaced, f"{name}: {len(ous)} OUs, each under its parent; misplaced: {misplaced or 'none'}")
+        # Every account, created and moved into its OU.
+        accounts = {k: r for k, r in resources.items() if r["Type"] == "AWS::Organizations::Account"}
+        check(len(accounts) == len(created),
+              f"{name}: the organization stack creates {len(accounts)} accounts, the answers' {len(created)} new ones")
+        members = {
+            a["Name"]: a["Id"]
+            for page in orgs.get_paginator("list_accounts").paginate() for a in page["Accounts"]
+        }
+        wrong = []
+        for k, r in accounts.items():
+            props = r["Properties"]
+            account_id = members.get(props["AccountName"])
+            parent = account_id and orgs.list_parents(ChildId=account_id)["Parents"][0]["Id"]
+            if account_id != physical[k] or parent != ref(props["ParentIds"][0], k):
+                wrong.append(props["AccountName"])
+        check(not wrong, f"{name}: all {len(accounts)} accounts are members, each in its OU; wrong: {wrong[:5] or 'none'}")
+        # ... and that OU is the one lzgen.yaml names, by its path from the root.
+        path_of = {root: ""}
+
+        def ou_path(ou_id):
+            if ou_id not in path_of:
+                parent = orgs.list_parents(ChildId=ou_id)["Parents"][0]["Id"]
+                own = orgs.describe_organizational_unit(OrganizationalUnitId=ou_id)["OrganizationalUnit"]["Name"]
+                path_of[ou_id] = (ou_path(parent) + "/" if ou_path(parent) else "") + own
+            return path_of[ou_id]
+
+        elsewhere = [
+            a["name"] for a in created
+            if ou_path(orgs.list_parents(ChildId=members[f"{org_name}-{a['name']}"])["Parents"][0]["Id"]) != a["ou"]
+        ]
+        check(not elsewhere, f"{name}: every account is in the OU lzgen.yaml gives it; elsewhere: {elsewhere[:5] or 'none'}")
+        # Every guardrail on the targets the template names.
+        policies = {k: r for k, r in resources.items() if r["Type"] == "AWS::Organizations::Policy"}
+        unattached = []
+        for k, r in policies.items():
+            targets = {t["TargetId"] for t in orgs.list_targets_for_policy(PolicyId=physical[k])["Targets"]}
+            unattached += [f"{k} {t}" for t in (ref(v, k) for v in r["Properties"].get("TargetIds", []))
+                           if t not in targets]
+        check(policies and not unattached,
+              f"{name}: {len(policies)} SCPs, each attached to its targets; missing: {unattached[:5] or 'none'}")
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        check(all(outputs.get(f"{k}Id") == physical[k] for k in ous),
+              f"{name}: the stack outputs every OU's ID")
+
+        # The artifact stacks, in the artifact account, with the IDs deploy.sh
+        # would look up by each account's name.
+        known = {}
+        for env_name, aws_name in re.findall(r"^(ACCOUNT_ID_[A-Z0-9_]+)=\"\$\(account_id '([^']+)'", deploy_text, re.M):
+            if aws_name in members:
+                known[env_name] = members[aws_name]
+        known["ORGANIZATION_ID"] = org_id
+        holder = next(a["name"] for a in answers["accounts"] if "artifact" in a["roles"])
+        artifact = members[f"{org_name}-{holder}"]
+        workload_ids = {members[f"{org_name}-{a['name']}"] for a in answers["accounts"] if "workload" in a["roles"]}
+        folder = os.path.join(repo, "cloudformation", "artifact")
+        for template in sorted(t for t in os.listdir(folder) if t.endswith(".yaml")):
+            region = template[len("artifact-"):-len(".yaml")]
+            client = session(moto, region, artifact).client("cloudformation", endpoint_url=moto.url)
+            stack_name = f"{org_name}-artifact-{region}"
+            made = create(client, stack_name, f"cloudformation/artifact/{template}",
+                          filled(repo, f"cloudformation/artifact/{template[:-5]}.parameters.json", known))
+            check(made["StackStatus"] == "CREATE_COMPLETE",
+                  f"{name}: {stack_name} is {made['StackStatus']} in the artifact account")
+            # The key and bucket policies grant the organization, not a list
+            # of its accounts: no workload account's ID is in them.
+            text = open(os.path.join(folder, template)).read()
+            named = sorted(i for i in workload_ids if i in text)
+            check(not named and "aws:PrincipalOrgID" in text,
+                  f"{name}: {template} grants by aws:PrincipalOrgID and names no workload account ({len(workload_ids)} of them)")
+            kms = session(moto, region, artifact).client("kms", endpoint_url=moto.url)
+            key = next(r["PhysicalResourceId"] for r in client.describe_stack_resources(StackName=stack_name)["StackResources"]
+                       if r["ResourceType"] == "AWS::KMS::Key")
+            policy = kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]
+            policy = policy if isinstance(policy, str) else json.dumps(policy)
+            check(len(policy.encode()) < 32768 and not any(i in policy for i in workload_ids),
+                  f"{name}: the artifact key's policy, {len(policy.encode())} bytes, names no workload account")
+    finally:
+        moto.stop()
+
+
 def main():
     lzgen, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    sets, current = [], []
+    sets, current, scale = [], [], False
     for arg in sys.argv[3:]:
-        if arg == "--":
-            sets.append(current)
-            current = []
+        if arg in ("--", "--scale"):
+            if current:
+                sets.append((scale, current))
+            current, scale = [], arg == "--scale"
         else:
             current.append(arg)
     if current:
-        sets.append(current)
-    for i, args in enumerate(sets):
+        sets.append((scale, current))
+    for i, (at_scale, args) in enumerate(sets):
         name = "-".join(a.replace("/", "_").replace(".yaml", "") for a in args if not a.startswith("-"))
-        # The recovery from a failed creation is shown once, on the first set.
-        run_answer_set(lzgen, work, name, args, recovery=(i == 0))
+        if at_scale:
+            run_organization_at_scale(lzgen, work, name, args)
+        else:
+            # The recovery from a failed creation is shown once, on the first set.
+            run_answer_set(lzgen, work, name, args, recovery=(i == 0))
     print(f"\nmoto-deploy: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
     sys.exit(1 if RESULTS["failed"] else 0)
 

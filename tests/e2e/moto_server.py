@@ -1,5 +1,5 @@
-"""moto_server, with two gaps closed that the workload targets' StackSet
-reaches; everything else is moto's own.
+"""moto_server, with the gaps closed that lzgen's stacks reach; everything
+else is moto's own.
 
 1. moto 5.2.5 creates a StackSet's instances with only the parameter
    overrides of the call (StackSet.create_stack_instances: `if not
@@ -17,14 +17,27 @@ reaches; everything else is moto's own.
    LZGEN_MOTO_ACCOUNT_IDS (comma-separated) go, in order, to the next
    accounts CreateAccount makes, so such an account can be a member, in its OU, as the
    StackSets need it to be.
+4. moto has no CloudFormation model for AWS::Organizations resources (its
+   parser finds no class for the type and fails the stack). The three the
+   organization stack uses are modelled here on moto's own Organizations
+   backend, with the properties and return values their Template Reference
+   pages give: OrganizationalUnit (Name, ParentId; Ref and Id give the OU's
+   ID), Account (AccountName, Email, ParentIds, RoleName; Ref and AccountId
+   give the account's ID; the account is created, then moved to its parent)
+   and Policy (Name, Type, Content, Description, TargetIds; Ref and Id give
+   the policy's ID; it is attached to each target). An update keeps the
+   resource and a delete leaves it: the organization stack is created once
+   in these checks.
 
 Usage: moto_server.py [moto_server arguments]
 """
 
+import json
 import os
 import sys
 
 from moto.cloudformation import models, parsing
+from moto.core.common_models import CloudFormationModel
 from moto.organizations import models as org_models
 from moto.organizations import utils as org_utils
 from moto.server import main
@@ -79,6 +92,123 @@ def create_account(self, **kwargs):
 
 
 org_models.OrganizationsBackend.create_account = create_account
+
+
+def _organizations(account_id):
+    return org_models.organizations_backends[account_id]["aws"]
+
+
+class _OrganizationsResource:
+    """What the three models share; each is a direct subclass of
+    CloudFormationModel too, which is how moto's parser finds them."""
+
+    ATTRIBUTES = ()
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute_name):
+        return self.attributes[attribute_name]
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        return None
+
+    def is_created(self):
+        return True
+
+
+class CloudFormationOrganizationalUnit(_OrganizationsResource, CloudFormationModel):
+    # moto files each model under the service its module names.
+    __module__ = "moto.organizations.cloudformation"
+    ATTRIBUTES = ("Id", "Arn")
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Organizations::OrganizationalUnit"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        ou = _organizations(account_id).create_organizational_unit(
+            Name=props["Name"], ParentId=props["ParentId"], Tags=props.get("Tags", [])
+        )["OrganizationalUnit"]
+        made = cls()
+        made.physical_resource_id = ou["Id"]
+        made.attributes = {"Id": ou["Id"], "Arn": ou["Arn"]}
+        return made
+
+
+class CloudFormationAccount(_OrganizationsResource, CloudFormationModel):
+    # moto files each model under the service its module names.
+    __module__ = "moto.organizations.cloudformation"
+    ATTRIBUTES = ("AccountId", "Arn", "JoinedMethod", "JoinedTimestamp", "Status")
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Organizations::Account"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        backend = _organizations(account_id)
+        created = backend.create_account(
+            AccountName=props["AccountName"], Email=props["Email"],
+            RoleName=props.get("RoleName", "OrganizationAccountAccessRole"), Tags=props.get("Tags", []),
+        )["CreateAccountStatus"]
+        new_id = created["AccountId"]
+        account = backend.get_account_by_id(new_id)
+        for parent in props.get("ParentIds", []):
+            backend.move_account(AccountId=new_id, SourceParentId=account.parent_id, DestinationParentId=parent)
+        made = cls()
+        made.physical_resource_id = new_id
+        made.attributes = {
+            "AccountId": new_id, "Arn": account.arn, "JoinedMethod": "CREATED",
+            "JoinedTimestamp": str(account.create_time), "Status": "ACTIVE",
+        }
+        return made
+
+
+class CloudFormationPolicy(_OrganizationsResource, CloudFormationModel):
+    # moto files each model under the service its module names.
+    __module__ = "moto.organizations.cloudformation"
+    ATTRIBUTES = ("Id", "Arn", "AwsManaged")
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Organizations::Policy"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        backend = _organizations(account_id)
+        content = props["Content"]
+        policy = backend.create_policy(
+            Name=props["Name"], Type=props["Type"], Description=props.get("Description", ""),
+            Content=content if isinstance(content, str) else json.dumps(content),
+        )["Policy"]["PolicySummary"]
+        for target in props.get("TargetIds", []):
+            backend.attach_policy(PolicyId=policy["Id"], TargetId=target)
+        made = cls()
+        made.physical_resource_id = policy["Id"]
+        made.attributes = {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": "false"}
+        return made
+
+
+# The parser lists CloudFormationModel's subclasses once and caches them.
+parsing.get_model_list.cache_clear()
+parsing.get_model_map.cache_clear()
+parsing.get_name_type_map.cache_clear()
 
 if __name__ == "__main__":
     sys.exit(main())
