@@ -156,38 +156,49 @@ fn a_flood_of_keys_is_refused_at_once() {
 /// An organization that outgrows an AWS quota (here a pipeline that deploys
 /// to 320 workload accounts, each an account-ID parameter of the pipeline's
 /// template, past the 200 a template may declare) is refused as input,
-/// naming the key, the file, the quota and its page; exit 2 and nothing
-/// written, never "a bug in lzgen". (60 accounts, once refused for the
-/// organization's template size, now deploy it from a template bucket; 320,
-/// once refused for the drift function's list of accounts, now split it.)
+/// naming the key that fixes it, how many accounts it may list, the quota
+/// and its page; exit 2 and nothing written, never "a bug in lzgen". Listing
+/// that many in pipeline.stages renders; one more is refused. (60 accounts,
+/// once refused for the organization's template size, now deploy it from a
+/// template bucket; 320, once refused for the drift function's list of
+/// accounts, now split it.)
 #[test]
 fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
     let tmp = tempfile::tempdir().expect("tmp");
     let config = tmp.path().join("lzgen.yaml");
-    let mut accounts = String::new();
-    for (name, roles) in [
-        ("log-archive", "[log-archive]"),
-        ("tooling", "[tooling, artifact]"),
-    ] {
-        accounts.push_str(&format!(
+    let answers = |stages: Option<usize>| {
+        let mut accounts = String::new();
+        for (name, roles) in [
+            ("log-archive", "[log-archive]"),
+            ("tooling", "[tooling, artifact]"),
+        ] {
+            accounts.push_str(&format!(
             "  - name: {name}\n    roles: {roles}\n    email: aws+{name}@example.org\n    ou: Core\n"
         ));
-    }
-    for i in 0..320 {
-        accounts.push_str(&format!(
+        }
+        for i in 0..320 {
+            accounts.push_str(&format!(
             "  - name: w{i:03}\n    roles: [workload]\n    email: aws+w{i:03}@example.org\n    ou: Workloads\n"
         ));
-    }
-    fs::write(
-        &config,
+        }
+        let stages = match stages {
+            Some(n) => format!(
+                "  stages: [[{}]]\n",
+                (0..n)
+                    .map(|i| format!("w{i:03}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
         format!(
             "version: 1\norganization:\n  name: big\n  home_region: us-east-1\n  regions: [us-east-1]\n  iac: cloudformation\n\
-             organizational_units:\n  - name: Core\n  - name: Workloads\naccounts:\n{accounts}\
-             pipeline:\n  application: app\n  source:\n    provider: codecommit\n    repository: app\n    branch: main\n\
-             \x20 build:\n    runtime: python\n  deploy:\n    compute: ecs\n    strategy: blue-green\n"
-        ),
-    )
-    .expect("write");
+         organizational_units:\n  - name: Core\n  - name: Workloads\naccounts:\n{accounts}\
+         pipeline:\n  application: app\n  source:\n    provider: codecommit\n    repository: app\n    branch: main\n\
+         \x20 build:\n    runtime: python\n  deploy:\n    compute: ecs\n    strategy: blue-green\n{stages}"
+        )
+    };
+    fs::write(&config, answers(None)).expect("write");
     let (_keep, target) = crate::support::fresh_target();
     lzgen()
         .arg("new")
@@ -197,7 +208,8 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
         .arg("--yes")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: accounts: expected the CloudFormation stacks within AWS's quota of 200 parameters (CloudFormation parameters declared in one template), found cloudformation/tooling/pipeline.yaml at 323 parameters with 322 account(s), 320 of them workloads"))
+        .stderr(predicate::str::contains("error: pipeline.stages: expected the pipeline's template within AWS's quota of 200 parameters (CloudFormation parameters declared in one template), found 323 parameters in cloudformation/tooling/pipeline.yaml: one for each of the 320 accounts the pipeline deploys to, and 3 more"))
+        .stderr(predicate::str::contains("list at most 197 accounts in pipeline.stages"))
         .stderr(predicate::str::contains("cloudformation-limits.html"))
         .stderr(predicate::str::contains("AccountIds").not())
         .stderr(predicate::str::contains("environment").not())
@@ -210,6 +222,15 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: accounts: expected the CloudFormation stacks within AWS's quota of 200 parameters",
+            "error: pipeline.stages: expected the pipeline's template within AWS's quota of 200 parameters",
         ));
+    // The count the hint gives fits; one more does not.
+    for (listed, code) in [(197, 0), (198, 2)] {
+        fs::write(&config, answers(Some(listed))).expect("write");
+        lzgen()
+            .args(["validate", "--yes", "--config"])
+            .arg(&config)
+            .assert()
+            .code(code);
+    }
 }
