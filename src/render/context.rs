@@ -62,6 +62,71 @@ pub(super) struct ZoneView<'a> {
     pub templates_by_url: Vec<&'a str>,
     pub placeholders: &'a [Placeholder],
     pub terraform_roots: &'a [TerraformRoot],
+    /// The account nodes of the README's organization diagram.
+    pub diagram_accounts: Vec<DiagramAccount>,
+}
+
+/// How many accounts of one OU the README's diagram draws before it draws
+/// the rest as one node. GitHub renders a Mermaid diagram of at most 50,000
+/// characters (Mermaid's `maxTextSize`; past it the reader sees an error),
+/// which a node per account passed at about 750 accounts; the table below
+/// the diagram lists every account.
+pub(super) const DIAGRAM_ACCOUNTS_PER_OU: usize = 8;
+
+/// One node of the organization diagram under an OU: an account, or the
+/// accounts of a crowded OU past the first few.
+#[derive(Debug, Serialize)]
+pub(super) struct DiagramAccount {
+    /// The node's Mermaid ID, made of logical IDs: letters and digits.
+    pub node_id: String,
+    pub label: String,
+    pub ou_logical_id: String,
+}
+
+fn diagram_accounts(lz: &LandingZone) -> Vec<DiagramAccount> {
+    let mut nodes = Vec::new();
+    for ou in &lz.ous {
+        let inside: Vec<&Account> = lz
+            .accounts
+            .iter()
+            .filter(|a| a.ou_logical_id == ou.logical_id)
+            .collect();
+        let shown = if inside.len() > DIAGRAM_ACCOUNTS_PER_OU {
+            DIAGRAM_ACCOUNTS_PER_OU - 1
+        } else {
+            inside.len()
+        };
+        for account in &inside[..shown] {
+            nodes.push(DiagramAccount {
+                node_id: format!("{}Account", account.logical_id),
+                label: format!(
+                    "{} ({})",
+                    account.name,
+                    account
+                        .roles
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                ou_logical_id: ou.logical_id.clone(),
+            });
+        }
+        if let [first, .., last] = &inside[shown..] {
+            nodes.push(DiagramAccount {
+                // An account's node ends in "Account", so this is no account's.
+                node_id: format!("{}MoreAccounts", ou.logical_id),
+                label: format!(
+                    "{} more accounts: {} … {} (the table below lists each)",
+                    inside.len() - shown,
+                    first.name,
+                    last.name
+                ),
+                ou_logical_id: ou.logical_id.clone(),
+            });
+        }
+    }
+    nodes
 }
 
 #[derive(Debug, Serialize)]
@@ -224,6 +289,7 @@ impl<'a> ZoneView<'a> {
                 .collect(),
             placeholders: &units.placeholders,
             terraform_roots: &units.terraform_roots,
+            diagram_accounts: diagram_accounts(lz),
         }
     }
 

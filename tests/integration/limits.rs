@@ -234,3 +234,67 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
             .code(code);
     }
 }
+
+/// The README's organization diagram stays within the 50,000 characters
+/// GitHub's Mermaid renders (its `maxTextSize`; past it the reader sees an
+/// error, not a diagram): a node per account passed it at about 750
+/// accounts. A crowded OU shows its first accounts and one node for the
+/// rest; the table under the diagram still lists every account.
+#[test]
+fn the_organization_diagram_stays_within_what_github_renders() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = tmp.path().join("lzgen.yaml");
+    let mut accounts = String::from(
+        "  - {name: log-archive, roles: [log-archive], email: aws+log-archive@example.org, ou: Core}\n\
+         \x20 - {name: tooling, roles: [tooling, artifact], email: aws+tooling@example.org, ou: Core}\n",
+    );
+    for i in 1..=800 {
+        accounts.push_str(&format!(
+            "  - {{name: w{i:04}, roles: [workload], email: aws+w{i:04}@example.org, ou: Workloads}}\n"
+        ));
+    }
+    fs::write(
+        &config,
+        format!(
+            "version: 1\norganization:\n  name: big\n  home_region: us-east-1\n  iac: cloudformation\n\
+             organizational_units:\n  - name: Core\n  - name: Workloads\naccounts:\n{accounts}\
+             pipeline:\n  application: app\n  source: {{provider: codecommit, repository: app, branch: main}}\n\
+             \x20 build: {{runtime: python}}\n  deploy: {{compute: ecs, strategy: blue-green}}\n  stages: [w0001, w0002]\n"
+        ),
+    )
+    .expect("write");
+    let (_keep, target) = crate::support::fresh_target();
+    lzgen()
+        .arg("new")
+        .arg(&target)
+        .arg("--config")
+        .arg(&config)
+        .arg("--yes")
+        .assert()
+        .success();
+    let readme = fs::read_to_string(target.join("README.md")).expect("README");
+    let diagram = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the organization diagram");
+    assert!(diagram.len() < 50_000, "{} characters", diagram.len());
+    // The Core OU's two accounts are drawn; Workloads' first 7, then one
+    // node for the other 793.
+    for shown in [
+        "LogArchiveAccount[",
+        "ToolingAccount[",
+        "W0001Account[",
+        "W0007Account[",
+    ] {
+        assert!(diagram.contains(shown), "{shown}");
+    }
+    assert!(!diagram.contains("W0008Account["));
+    assert!(
+        diagram.contains(
+            "OuWorkloadsMoreAccounts[\"793 more accounts: w0008 … w0800 (the table below lists each)\"]\n  OuWorkloads --> OuWorkloadsMoreAccounts"
+        ),
+        "{diagram}"
+    );
+    assert!(readme.contains("| `w0800` | Workloads | workload |"));
+}

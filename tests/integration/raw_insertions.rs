@@ -115,6 +115,10 @@ const SAFE: &[(&str, &str)] = &[
         "a CloudFormation logical ID lzgen derives: letters and digits",
     ),
     ("ou_logical_id", "a logical ID lzgen derives"),
+    (
+        "node_id",
+        "a Mermaid node ID lzgen makes of logical IDs: letters and digits",
+    ),
     ("parent", "a logical ID lzgen derives"),
     ("created_after", "a logical ID lzgen derives"),
     (
