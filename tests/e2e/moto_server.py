@@ -127,6 +127,15 @@ class _OrganizationsResource:
     def is_created(self):
         return True
 
+    @classmethod
+    def made(cls, physical_id, attributes):
+        """The resource as the parser keeps it: Ref gives `physical_id`,
+        Fn::GetAtt the `attributes`."""
+        resource = cls()
+        resource.physical_resource_id = physical_id
+        resource.attributes = attributes
+        return resource
+
 
 class CloudFormationOrganizationalUnit(_OrganizationsResource, CloudFormationModel):
     # moto files each model under the service its module names.
@@ -143,10 +152,7 @@ class CloudFormationOrganizationalUnit(_OrganizationsResource, CloudFormationMod
         ou = _organizations(account_id).create_organizational_unit(
             Name=props["Name"], ParentId=props["ParentId"], Tags=props.get("Tags", [])
         )["OrganizationalUnit"]
-        made = cls()
-        made.physical_resource_id = ou["Id"]
-        made.attributes = {"Id": ou["Id"], "Arn": ou["Arn"]}
-        return made
+        return cls.made(ou["Id"], {"Id": ou["Id"], "Arn": ou["Arn"]})
 
 
 class CloudFormationAccount(_OrganizationsResource, CloudFormationModel):
@@ -170,13 +176,10 @@ class CloudFormationAccount(_OrganizationsResource, CloudFormationModel):
         account = backend.get_account_by_id(new_id)
         for parent in props.get("ParentIds", []):
             backend.move_account(AccountId=new_id, SourceParentId=account.parent_id, DestinationParentId=parent)
-        made = cls()
-        made.physical_resource_id = new_id
-        made.attributes = {
+        return cls.made(new_id, {
             "AccountId": new_id, "Arn": account.arn, "JoinedMethod": "CREATED",
             "JoinedTimestamp": str(account.create_time), "Status": "ACTIVE",
-        }
-        return made
+        })
 
 
 class CloudFormationPolicy(_OrganizationsResource, CloudFormationModel):
@@ -199,10 +202,7 @@ class CloudFormationPolicy(_OrganizationsResource, CloudFormationModel):
         )["Policy"]["PolicySummary"]
         for target in props.get("TargetIds", []):
             backend.attach_policy(PolicyId=policy["Id"], TargetId=target)
-        made = cls()
-        made.physical_resource_id = policy["Id"]
-        made.attributes = {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": "false"}
-        return made
+        return cls.made(policy["Id"], {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": "false"})
 
 
 # The parser lists CloudFormationModel's subclasses once and caches them.

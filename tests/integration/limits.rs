@@ -200,12 +200,7 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
     };
     fs::write(&config, answers(None)).expect("write");
     let (_keep, target) = crate::support::fresh_target();
-    lzgen()
-        .arg("new")
-        .arg(&target)
-        .arg("--config")
-        .arg(&config)
-        .arg("--yes")
+    new_from(&config, &target)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("error: pipeline.stages: expected the pipeline's template within AWS's quota of 200 parameters (CloudFormation parameters declared in one template), found 323 parameters in cloudformation/tooling/pipeline.yaml: one for each of the 320 accounts the pipeline deploys to, and 3 more"))
@@ -264,14 +259,7 @@ fn the_organization_diagram_stays_within_what_github_renders() {
     )
     .expect("write");
     let (_keep, target) = crate::support::fresh_target();
-    lzgen()
-        .arg("new")
-        .arg(&target)
-        .arg("--config")
-        .arg(&config)
-        .arg("--yes")
-        .assert()
-        .success();
+    new_from(&config, &target).assert().success();
     let readme = fs::read_to_string(target.join("README.md")).expect("README");
     let diagram = readme
         .split("```mermaid\n")
@@ -297,4 +285,16 @@ fn the_organization_diagram_stays_within_what_github_renders() {
         "{diagram}"
     );
     assert!(readme.contains("| `w0800` | Workloads | workload |"));
+}
+
+/// `lzgen new TARGET --config CONFIG --yes`.
+fn new_from(config: &std::path::Path, target: &std::path::Path) -> assert_cmd::Command {
+    let mut command = lzgen();
+    command
+        .arg("new")
+        .arg(target)
+        .arg("--config")
+        .arg(config)
+        .arg("--yes");
+    command
 }

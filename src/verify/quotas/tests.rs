@@ -165,18 +165,23 @@ fn with_more_workloads(yaml: &str, n: usize) -> (LandingZone, Units) {
     (zone, units)
 }
 
-/// The estimate names exactly the variables the template sets.
-#[test]
-fn the_drift_functions_environment_is_the_templates() {
-    let (zone, units) = standard();
+/// `cloudformation/tooling/governance.yaml` as lzgen renders it.
+fn governance_template(zone: &LandingZone, units: &Units) -> String {
     let files = crate::render::Blueprints::embedded()
-        .render(&zone, &units)
+        .render(zone, units)
         .expect("renders");
     let governance = files
         .iter()
         .find(|f| f.path == "cloudformation/tooling/governance.yaml")
         .expect("governance");
-    let text = String::from_utf8_lossy(&governance.bytes);
+    String::from_utf8_lossy(&governance.bytes).into_owned()
+}
+
+/// The estimate names exactly the variables the template sets.
+#[test]
+fn the_drift_functions_environment_is_the_templates() {
+    let (zone, units) = standard();
+    let text = governance_template(&zone, &units);
     // The keys of `Environment: Variables:` (their lines are indented 10).
     let block = text
         .split("        Variables:\n")
@@ -252,14 +257,7 @@ fn the_list_of_accounts_is_split_within_4_kb() {
     assert_eq!(small, large, "the environment does not grow");
     // The template declares each list and its code joins them all.
     let (zone, units) = with_more_workloads(yaml, 330);
-    let files = crate::render::Blueprints::embedded()
-        .render(&zone, &units)
-        .expect("renders");
-    let governance = files
-        .iter()
-        .find(|f| f.path == "cloudformation/tooling/governance.yaml")
-        .expect("governance");
-    let text = String::from_utf8_lossy(&governance.bytes);
+    let text = governance_template(&zone, &units);
     for key in ["AccountIds", "AccountIds2"] {
         assert!(
             text.contains(&format!("\n  {key}:\n    Type: String\n")),
