@@ -208,6 +208,48 @@ pub(super) struct ActionView<'a> {
     pub id_parameter: &'a str,
     /// The environment variable with the target account's ID in the build.
     pub id_env: &'a str,
+    /// Where the pipeline's template reads the account's ID when the IDs
+    /// come in lists (`PipelineAccountIds…`): a CloudFormation expression
+    /// lzgen writes, `!Select [3, !Split [",", !Ref PipelineAccountIds]]`.
+    pub id_select: Option<String>,
+}
+
+/// An account the pipeline deploys to, with where the pipeline's template
+/// reads its ID from a list (`ActionView::id_select`), if it does.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct PipelineTargetView<'a> {
+    #[serde(flatten)]
+    pub account: AccountView<'a>,
+    pub id_select: Option<String>,
+}
+
+/// For each account the pipeline deploys to, in `pipeline_accounts` order,
+/// where the pipeline's template reads its ID: nothing while each has a
+/// parameter of its own, else its place in the tooling stack's lists.
+pub(super) fn pipeline_id_selects(
+    lz: &LandingZone,
+    units: &Units,
+) -> Vec<(String, Option<String>)> {
+    let lists: &[String] = units
+        .stacks
+        .iter()
+        .find(|s| s.kind == crate::infra::StackKind::Tooling)
+        .map_or(&[], |s| s.account_lists.as_slice());
+    lz.pipeline_accounts()
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let select = lists
+                .get(i / crate::infra::stacks::ACCOUNTS_PER_LIST)
+                .map(|key| {
+                    format!(
+                        "!Select [{}, !Split [\",\", !Ref {key}]]",
+                        i % crate::infra::stacks::ACCOUNTS_PER_LIST
+                    )
+                });
+            (name, select)
+        })
+        .collect()
 }
 
 impl<'a> ZoneView<'a> {
@@ -219,6 +261,13 @@ impl<'a> ZoneView<'a> {
             .map(|(account, ids)| AccountView { account, ids })
             .collect();
         let ids_of = |name: &str| lz.position(name).and_then(|i| units.account_ids.get(i));
+        let selects = pipeline_id_selects(lz, units);
+        let select_of = |name: &str| {
+            selects
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| s.clone())
+        };
         let p: &'a Pipeline = &lz.pipeline;
         let stages = p
             .stages
@@ -246,6 +295,7 @@ impl<'a> ZoneView<'a> {
                                     ),
                                     id_parameter: ids.map_or("", |i| i.id_parameter.as_str()),
                                     id_env: ids.map_or("", |i| i.id_env.as_str()),
+                                    id_select: select_of(&action.account),
                                 }
                             })
                             .collect(),
@@ -319,7 +369,7 @@ pub(super) struct Context<'a> {
     pub workloads: Vec<AccountView<'a>>,
     /// The accounts the pipeline deploys to, in the order it reaches them:
     /// all the pipeline's templates need of the workload accounts.
-    pub pipeline_targets: Vec<AccountView<'a>>,
+    pub pipeline_targets: Vec<PipelineTargetView<'a>>,
     /// The artifact store in the home region.
     pub home_store: &'a ArtifactStore,
     /// The stacks in the order they are torn down.

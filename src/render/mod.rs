@@ -228,10 +228,11 @@ impl Blueprints {
                 .filter(|a| a.account.workload)
                 .copied()
                 .collect(),
-            pipeline_targets: lz
-                .pipeline_accounts()
-                .iter()
-                .map(|name| pick(name))
+            pipeline_targets: context::pipeline_id_selects(lz, units)
+                .into_iter()
+                .map(|(name, id_select)| {
+                    pick(&name).map(|account| context::PipelineTargetView { account, id_select })
+                })
                 .collect::<Result<_, _>>()?,
             home_store: units
                 .artifact_stores

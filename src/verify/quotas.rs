@@ -78,36 +78,6 @@ pub(crate) fn stack_quota_problems(
             quota.page
         ))
     };
-    // The pipeline's template takes an account-ID parameter for each
-    // account it deploys to: past CloudFormation's 200, the accounts listed
-    // in pipeline.stages are what to change (issue 15, item 5).
-    let pipeline_template = units
-        .stacks
-        .iter()
-        .find(|s| s.kind == StackKind::Tooling)
-        .map(|s| s.template.as_str());
-    let pipeline_accounts = lz.pipeline_accounts().len();
-    let too_many_targets = |found: usize| {
-        let fewer = found - quotas::PARAMETERS_PER_STACK.value;
-        Problem::new(
-            "pipeline.stages",
-            format!(
-                "expected the pipeline's template within AWS's quota of {} {} ({}), found {} {} in cloudformation/tooling/pipeline.yaml: one for each of the {pipeline_accounts} accounts the pipeline deploys to, and {} more",
-                quotas::PARAMETERS_PER_STACK.value,
-                quotas::PARAMETERS_PER_STACK.unit,
-                quotas::PARAMETERS_PER_STACK.name,
-                found,
-                quotas::PARAMETERS_PER_STACK.unit,
-                found.saturating_sub(pipeline_accounts),
-            ),
-        )
-        .with_hint(format!(
-            "list at most {} accounts in pipeline.stages (the other workload accounts keep their roles and targets), \
-             or write Terraform instead (--set organization.iac=terraform). The quota: {}",
-            pipeline_accounts.saturating_sub(fewer),
-            quotas::PARAMETERS_PER_STACK.page
-        ))
-    };
     let mut problems = Vec::new();
     for (file, summary) in files.iter().zip(summaries) {
         let path = file.path.as_str();
@@ -127,12 +97,6 @@ pub(crate) fn stack_quota_problems(
             &quotas::OUTPUTS_PER_STACK,
         ]) {
             if found > quota.value {
-                if Some(path) == pipeline_template
-                    && std::ptr::eq(quota, &quotas::PARAMETERS_PER_STACK)
-                {
-                    problems.push(too_many_targets(found));
-                    continue;
-                }
                 problems.push(problem(path, found, quota));
             }
         }

@@ -153,17 +153,16 @@ fn a_flood_of_keys_is_refused_at_once() {
         ));
 }
 
-/// An organization that outgrows an AWS quota (here a pipeline that deploys
-/// to 320 workload accounts, each an account-ID parameter of the pipeline's
-/// template, past the 200 a template may declare) is refused as input,
-/// naming the key that fixes it, how many accounts it may list, the quota
-/// and its page; exit 2 and nothing written, never "a bug in lzgen". Listing
-/// that many in pipeline.stages renders; one more is refused. (60 accounts,
-/// once refused for the organization's template size, now deploy it from a
-/// template bucket; 320, once refused for the drift function's list of
-/// accounts, now split it.)
+/// A pipeline that deploys to more accounts than the pipeline's template can
+/// take a parameter each for (200 a template, less the artifact account and
+/// key and the log archive's) reads their IDs from lists of 300 instead,
+/// each action and build variable by its account's position; up to the
+/// last count that fits, each account keeps a parameter of its own. (320
+/// accounts were once refused for this quota, and before that for the
+/// drift function's list of accounts; 60 for the organization's template
+/// size.)
 #[test]
-fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
+fn a_pipeline_past_a_parameter_each_reads_its_accounts_from_lists() {
     let tmp = tempfile::tempdir().expect("tmp");
     let config = tmp.path().join("lzgen.yaml");
     let answers = |stages: Option<usize>| {
@@ -198,35 +197,99 @@ fn an_organization_past_a_cloudformation_quota_is_refused_as_input() {
          \x20 build:\n    runtime: python\n  deploy:\n    compute: ecs\n    strategy: blue-green\n{stages}"
         )
     };
-    fs::write(&config, answers(None)).expect("write");
-    let (_keep, target) = crate::support::fresh_target();
-    new_from(&config, &target)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("error: pipeline.stages: expected the pipeline's template within AWS's quota of 200 parameters (CloudFormation parameters declared in one template), found 323 parameters in cloudformation/tooling/pipeline.yaml: one for each of the 320 accounts the pipeline deploys to, and 3 more"))
-        .stderr(predicate::str::contains("list at most 197 accounts in pipeline.stages"))
-        .stderr(predicate::str::contains("cloudformation-limits.html"))
-        .stderr(predicate::str::contains("AccountIds").not())
-        .stderr(predicate::str::contains("environment").not())
-        .stderr(predicate::str::contains("bug").not());
-    assert!(!target.exists(), "nothing is written");
-    // validate refuses the same answers.
-    lzgen()
-        .args(["validate", "--yes", "--config"])
-        .arg(&config)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "error: pipeline.stages: expected the pipeline's template within AWS's quota of 200 parameters",
-        ));
-    // The count the hint gives fits; one more does not.
-    for (listed, code) in [(197, 0), (198, 2)] {
+    // 320 accounts: two lists, 300 and 20; for ECS (a role per action) and
+    // Lambda (the deployer's variables per action).
+    let lambda = (
+        "compute: ecs\n    strategy: blue-green\n",
+        "compute: lambda\n    strategy: canary\n    traffic_percent: 10\n    interval_minutes: 5\n",
+    );
+    assert!(answers(None).contains(lambda.0));
+    for text in [answers(None), answers(None).replace(lambda.0, lambda.1)] {
+        fs::write(&config, &text).expect("write");
+        let (_keep, target) = crate::support::fresh_target();
+        new_from(&config, &target).assert().success();
+        let template = fs::read_to_string(target.join("cloudformation/tooling/pipeline.yaml"))
+            .expect("pipeline");
+        let parameters: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(target.join("cloudformation/tooling/pipeline.parameters.json"))
+                .expect("parameters"),
+        )
+        .expect("json");
+        let list = |key: &str| -> Vec<String> {
+            parameters
+                .as_array()
+                .expect("a list")
+                .iter()
+                .find(|p| p["ParameterKey"] == key)
+                .and_then(|p| p["ParameterValue"].as_str())
+                .unwrap_or_else(|| panic!("{key} is passed"))
+                .split(',')
+                .map(String::from)
+                .collect()
+        };
+        let lists = [list("PipelineAccountIds"), list("PipelineAccountIds2")];
+        assert_eq!((lists[0].len(), lists[1].len()), (300, 20));
+        assert!(parameters.as_array().expect("a list").len() <= 200);
+        assert!(
+            !template.contains("W000AccountId"),
+            "no parameter of its own"
+        );
+        // Each deploy action's role, and each build variable, is its own
+        // account's ID: the entry at its position in its list.
+        let id_at = |select: &str| {
+            let (index, rest) = select
+                .strip_prefix("!Select [")
+                .and_then(|r| r.split_once(", !Split [\",\", !Ref "))
+                .unwrap_or_else(|| panic!("{select}"));
+            let key = rest.trim_end_matches("]]");
+            let n: usize = index.parse().expect("an index");
+            let which = if key == "PipelineAccountIds" { 0 } else { 1 };
+            lists[which][n].clone()
+        };
+        let mut roles = 0;
+        for action in template.split("            - Name: w").skip(1) {
+            let account = format!("w{}", &action[..3]);
+            let select = action
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("- Account: "))
+                .expect("the action's account");
+            assert_eq!(
+                id_at(select),
+                format!("${{ACCOUNT_ID_{}}}", account.to_uppercase())
+            );
+            roles += 1;
+        }
+        assert_eq!(roles, 320);
+        let mut variables = 0;
+        for variable in template.split("          - Name: ACCOUNT_ID_").skip(1) {
+            let name = variable.lines().next().expect("a name");
+            if let Some(select) = variable
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Value: !Select"))
+            {
+                assert_eq!(
+                    id_at(&format!("!Select{select}")),
+                    format!("${{ACCOUNT_ID_{name}}}")
+                );
+                variables += 1;
+            }
+        }
+        assert_eq!(variables, 320);
+    }
+    // The last count that fits a parameter each keeps them; one more is
+    // read from lists. Both render.
+    for (listed, in_lists) in [(197, false), (198, true)] {
         fs::write(&config, answers(Some(listed))).expect("write");
-        lzgen()
-            .args(["validate", "--yes", "--config"])
-            .arg(&config)
-            .assert()
-            .code(code);
+        let (_keep, target) = crate::support::fresh_target();
+        new_from(&config, &target).assert().success();
+        let template = fs::read_to_string(target.join("cloudformation/tooling/pipeline.yaml"))
+            .expect("pipeline");
+        assert_eq!(
+            template.contains("PipelineAccountIds:"),
+            in_lists,
+            "{listed}"
+        );
+        assert_eq!(template.contains("W000AccountId:"), !in_lists, "{listed}");
     }
 }
 

@@ -116,6 +116,10 @@ const SAFE: &[(&str, &str)] = &[
     ),
     ("ou_logical_id", "a logical ID lzgen derives"),
     (
+        "id_select",
+        "a CloudFormation Fn::Select lzgen writes of a list parameter's name and a position",
+    ),
+    (
         "node_id",
         "a Mermaid node ID lzgen makes of logical IDs: letters and digits",
     ),

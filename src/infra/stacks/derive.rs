@@ -71,6 +71,29 @@ pub(super) struct Derivation<'a> {
     pub(super) stacks: Vec<Stack>,
 }
 
+/// How many account IDs one of the drift function's parameters carries:
+/// 300 IDs and their commas are 3,899 bytes, within the 4,096 bytes of a
+/// parameter value (`quotas::PARAMETER_VALUE_BYTES`). A larger organization
+/// gets more parameters (`AccountIds2`, …), which the function's code joins;
+/// the pipeline's template reads its accounts the same way past one
+/// parameter an account.
+pub const ACCOUNTS_PER_LIST: usize = 300;
+
+/// Account IDs as parameters of `ACCOUNTS_PER_LIST` IDs at most, named
+/// `<first>`, `<first>2`, …: the parameters and their names.
+pub(super) fn id_lists(first: &str, ids: &[String]) -> (Vec<Parameter>, Vec<String>) {
+    ids.chunks(ACCOUNTS_PER_LIST)
+        .enumerate()
+        .map(|(n, list)| {
+            let key = match n {
+                0 => first.to_string(),
+                n => format!("{first}{}", n + 1),
+            };
+            (param(&key, list.join(",")), key)
+        })
+        .unzip()
+}
+
 pub(super) fn param(key: &str, value: String) -> Parameter {
     Parameter {
         key: key.into(),

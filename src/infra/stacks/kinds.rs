@@ -2,7 +2,9 @@
 //! derived: one function per kind. A new kind (for a new account role, say)
 //! is a variant here, its place in `StackKind::ALL`, and its function.
 
-use super::derive::{BASELINE_TEMPLATE, Derivation, account_param, dedup, join_words, param};
+use super::derive::{
+    BASELINE_TEMPLATE, Derivation, account_param, dedup, id_lists, join_words, param,
+};
 use super::{AccountInstance, CreatedAccount, Export, NetworkSlots};
 use crate::infra::layout::{AccountIds, key_placeholder, placeholder};
 use crate::model::{Account, Compute, MANAGEMENT, SourceProvider};
@@ -40,12 +42,6 @@ pub enum StackKind {
 /// allows 500 resources in a template (`quotas::RESOURCES_PER_STACK`), and
 /// the accounts stacks hold nothing else; 400 leaves room below it.
 pub const ACCOUNTS_PER_STACK: usize = 400;
-
-/// How many account IDs one of the drift function's parameters carries:
-/// 300 IDs and their commas are 3,899 bytes, within the 4,096 bytes of a
-/// parameter value (`quotas::PARAMETER_VALUE_BYTES`). A larger organization
-/// gets more parameters (`AccountIds2`, …), which the function's code joins.
-pub const ACCOUNTS_PER_LIST: usize = 300;
 
 /// The variable deploy.sh keeps an OU's ID in: `OU_ID_OUWORKLOADSPROD`.
 fn ou_placeholder(ou_logical_id: &str) -> String {
@@ -410,30 +406,47 @@ impl Derivation<'_> {
             &lz.organization.home_region,
         );
         s.description = "the pipeline, its build project, roles and notifications".into();
-        // Only the accounts the pipeline deploys to: its deploy actions
-        // name their roles, and the build writes a task definition for each.
-        let mut params = vec![account_param(self.artifact)];
-        params.extend(
-            lz.pipeline_accounts()
-                .iter()
-                .filter_map(|name| lz.account(name))
-                .map(account_param),
-        );
-        params.extend(self.key_params.iter().cloned());
-        if lz.pipeline.source.provider == SourceProvider::Codeconnections {
-            // Empty unless the user brings a connection of their own: the stack
-            // then creates one (pending until a person activates it).
-            params.push(param(
-                "ConnectionArn",
-                "${CODECONNECTIONS_CONNECTION_ARN:-}".into(),
-            ));
-        }
-        dedup(&mut params);
-        if lz.logging.cloudwatch_logs_to_s3 {
-            params.push(account_param(self.log_archive));
+        // The accounts the pipeline deploys to (its actions name their roles,
+        // the build writes a task definition for each): a parameter each
+        // while they fit in the 200 a template may declare, else lists of
+        // IDs (`PipelineAccountIds`, …) each action reads by position.
+        let targets: Vec<&Account> = lz
+            .pipeline_accounts()
+            .iter()
+            .filter_map(|name| lz.account(name))
+            .collect();
+        let build = |per_account: bool| {
+            let mut params = vec![account_param(self.artifact)];
+            let mut lists = Vec::new();
+            if per_account {
+                params.extend(targets.iter().copied().map(account_param));
+            } else {
+                let ids: Vec<String> = targets.iter().map(|a| AccountIds::of(a).id_value).collect();
+                let more;
+                (more, lists) = id_lists("PipelineAccountIds", &ids);
+                params.extend(more);
+            }
+            params.extend(self.key_params.iter().cloned());
+            if lz.pipeline.source.provider == SourceProvider::Codeconnections {
+                // Empty unless the user brings a connection of their own: the
+                // stack then creates one (pending until a person activates it).
+                params.push(param(
+                    "ConnectionArn",
+                    "${CODECONNECTIONS_CONNECTION_ARN:-}".into(),
+                ));
+            }
             dedup(&mut params);
-        }
-        s.parameters = params;
+            if lz.logging.cloudwatch_logs_to_s3 {
+                params.push(account_param(self.log_archive));
+                dedup(&mut params);
+            }
+            (params, lists)
+        };
+        let (params, lists) = match build(true) {
+            (params, _) if params.len() > crate::quotas::PARAMETERS_PER_STACK.value => build(false),
+            fits => fits,
+        };
+        (s.parameters, s.account_lists) = (params, lists);
         // Only the Slack channel (in the governance stack) takes the topic.
         if lz.notifications.slack_team_id.is_some() {
             s.exports.push(Export {
@@ -467,15 +480,8 @@ impl Derivation<'_> {
         let ids: Vec<String> = std::iter::once(self.management_id.clone())
             .chain(lz.accounts.iter().map(|a| AccountIds::of(a).id_value))
             .collect();
-        let mut params = Vec::new();
-        for (n, list) in ids.chunks(ACCOUNTS_PER_LIST).enumerate() {
-            let key = match n {
-                0 => "AccountIds".to_string(),
-                n => format!("AccountIds{}", n + 1),
-            };
-            params.push(param(&key, list.join(",")));
-            s.account_lists.push(key);
-        }
+        let (mut params, lists) = id_lists("AccountIds", &ids);
+        s.account_lists = lists;
         params.push(self.organization_id.clone());
         if slack {
             params.push(param("PipelineTopicArn", placeholder("PIPELINE_TOPIC_ARN")));

@@ -13,6 +13,7 @@ mod derive;
 mod kinds;
 mod placeholders;
 
+pub use derive::ACCOUNTS_PER_LIST;
 pub use derive::{BASELINE_TEMPLATE, derive, template_bucket_placeholder};
 pub use kinds::StackKind;
 
@@ -64,8 +65,10 @@ pub struct Stack {
     /// Whether `deploy.sh` looks the accounts' IDs up right after this
     /// stack: the last of the stacks that create accounts.
     pub account_ids_after: bool,
-    /// For the governance stack: the parameters that each carry a part of
-    /// the list of accounts the drift function checks.
+    /// The parameters that each carry a part of a list of account IDs,
+    /// `ACCOUNTS_PER_LIST` at most: the governance stack's (the accounts the
+    /// drift function checks) and, past one parameter an account, the
+    /// pipeline's (the accounts it deploys to, in `pipeline_accounts` order).
     pub account_lists: Vec<String>,
 }
 
