@@ -84,13 +84,16 @@ pub(super) struct DiagramAccount {
 }
 
 fn diagram_accounts(lz: &LandingZone) -> Vec<DiagramAccount> {
+    let mut by_ou: std::collections::BTreeMap<&str, Vec<&Account>> = Default::default();
+    for account in &lz.accounts {
+        by_ou
+            .entry(&account.ou_logical_id)
+            .or_default()
+            .push(account);
+    }
     let mut nodes = Vec::new();
     for ou in &lz.ous {
-        let inside: Vec<&Account> = lz
-            .accounts
-            .iter()
-            .filter(|a| a.ou_logical_id == ou.logical_id)
-            .collect();
+        let inside = by_ou.remove(ou.logical_id.as_str()).unwrap_or_default();
         let shown = if inside.len() > DIAGRAM_ACCOUNTS_PER_OU {
             DIAGRAM_ACCOUNTS_PER_OU - 1
         } else {
@@ -261,13 +264,9 @@ impl<'a> ZoneView<'a> {
             .map(|(account, ids)| AccountView { account, ids })
             .collect();
         let ids_of = |name: &str| lz.position(name).and_then(|i| units.account_ids.get(i));
-        let selects = pipeline_id_selects(lz, units);
-        let select_of = |name: &str| {
-            selects
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, s)| s.clone())
-        };
+        let selects: std::collections::BTreeMap<String, Option<String>> =
+            pipeline_id_selects(lz, units).into_iter().collect();
+        let select_of = |name: &str| selects.get(name).cloned().flatten();
         let p: &'a Pipeline = &lz.pipeline;
         let stages = p
             .stages
