@@ -2,11 +2,14 @@
 //!
 //! Three habits keep rendering linear in the number of accounts:
 //!
-//! - **Compile once, and only what is used.** A blueprint is compiled when an
-//!   entry the answers keep names it, or a partial such a blueprint includes;
-//!   the others are never parsed. Compiling is handlebars' slowest step (it
-//!   finds each token's line by rescanning the text before it), so the
-//!   blueprints are compiled on every core, the largest first.
+//! - **Compile at build time, and use only what is needed.** A blueprint is
+//!   used when an entry the answers keep names it, or a partial such a
+//!   blueprint includes; the others are never touched. Compiling is
+//!   handlebars' slowest step (it finds each token's line by rescanning the
+//!   text before it), so `build.rs` compiles the embedded blueprints and a
+//!   run rebuilds the templates it needs from that data (`frozen`), on
+//!   every core. A text the build did not see (the plain way of reporting
+//!   an error) is compiled, the largest first.
 //! - **Each file sees only what its blueprint names.** The landing zone is
 //!   turned into JSON once. Each entry gets a copy pruned to the names its
 //!   blueprint (with its partials and its `path`) writes inside `{{…}}`; a
@@ -65,13 +68,53 @@ impl handlebars::HelperDef for Literals {
 
 /// Compiles the sources on every core and registers them in a registry that
 /// also holds the helpers. A syntax error names the blueprint and its line.
-pub(super) fn compile(sources: Vec<Source<'_>>) -> Result<Handlebars<'static>, RenderError> {
+///
+/// With `thaw`, a source whose text `build.rs` compiled is rebuilt from
+/// that (`frozen`) rather than compiled again; without it (the plain way,
+/// which reports an error's line) everything is compiled.
+pub(super) fn compile(
+    sources: Vec<Source<'_>>,
+    thaw: bool,
+) -> Result<Handlebars<'static>, RenderError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
     super::helpers::register(&mut hb);
+    let mut frozen: Vec<(&'static str, Source<'_>)> = Vec::new();
+    let mut to_compile: Vec<Source<'_>> = Vec::new();
+    for source in sources {
+        match frozen_data(source.text).filter(|_| thaw) {
+            Some(data) => frozen.push((data, source)),
+            None => to_compile.push(source),
+        }
+    }
+    // Thawing costs about the data's length: deal it out over the cores.
+    let cores = threads().min(frozen.len().max(1));
+    let mut shares: Vec<(usize, Vec<(&str, String)>)> =
+        (0..cores).map(|_| (0, Vec::new())).collect();
+    for (data, source) in frozen {
+        if let Some(share) = shares.iter_mut().min_by_key(|(load, _)| *load) {
+            share.0 += data.len();
+            share.1.push((data, source.name));
+        }
+    }
+    let thawed: Vec<Result<Vec<(String, Template)>, RenderError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|(_, share)| scope.spawn(move || thaw_all(share)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(panicked())))
+            .collect()
+    });
+    for share in thawed {
+        for (name, template) in share? {
+            hb.register_template(&name, template);
+        }
+    }
     let mut table: Vec<String> = Vec::new();
-    let owned: Vec<(String, String)> = sources
+    let owned: Vec<(String, String)> = to_compile
         .into_iter()
         .map(|s| {
             if s.literals {
@@ -158,6 +201,44 @@ pub(super) fn compile(sources: Vec<Source<'_>>) -> Result<Handlebars<'static>, R
         Some(e) => Err(e),
         None => Ok(hb),
     }
+}
+
+/// Frozen templates (their data, and the name each is registered by)
+/// rebuilt.
+fn thaw_all(share: Vec<(&str, String)>) -> Result<Vec<(String, Template)>, RenderError> {
+    let mut thaw = super::frozen::Thaw::default();
+    share
+        .into_iter()
+        .map(|(data, name)| {
+            serde_json::from_str::<super::frozen::Frozen>(data)
+                .map_err(|e| e.to_string())
+                .and_then(|mut frozen| {
+                    frozen.name = Some(name.clone());
+                    thaw.template(frozen)
+                })
+                .map(|template| (name.clone(), template))
+                .map_err(|message| RenderError::Template {
+                    template: name.clone(),
+                    message: format!("rebuilding it from its compiled form: {message}"),
+                })
+        })
+        .collect()
+}
+
+/// The compiled form `build.rs` made of this exact text, if any.
+pub(super) fn frozen_data(text: &str) -> Option<&'static str> {
+    let key = super::frozen::key(text);
+    let table = frozen_table::FROZEN;
+    let at = table.partition_point(|(k, _, _)| *k < key);
+    table[at..]
+        .iter()
+        .take_while(|(k, _, _)| *k == key)
+        .find(|(_, len, _)| *len == text.len())
+        .map(|(_, _, data)| *data)
+}
+
+mod frozen_table {
+    include!(concat!(env!("OUT_DIR"), "/frozen.rs"));
 }
 
 pub(super) fn threads() -> usize {

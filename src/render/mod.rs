@@ -10,16 +10,20 @@ pub use helpers::{hcl, json, mermaid, sh, yaml};
 
 mod context;
 mod engine;
+mod manifest;
+// Freezing runs in build.rs and in the tests; lzgen itself only thaws.
+#[cfg_attr(not(test), allow(dead_code))]
+mod frozen;
 mod pieces;
 pub mod policy;
 
-use crate::infra::terraform::{ROOT_KINDS, SHARED_ROOTS};
-use crate::infra::{Stack, StackKind, TerraformRoot, Units};
+use crate::infra::{Stack, TerraformRoot, Units};
 use crate::model::{LandingZone, ServiceControlPolicy};
 use context::{Context, ZoneView, pipeline_edges};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
-use serde::{Deserialize, Serialize};
+use manifest::{Each, Entry, Flavour, truthy};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
@@ -27,8 +31,6 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
 const MANIFEST: &str = "manifest.yaml";
 const PARTIALS: &str = "partials/";
 const SUFFIX: &str = ".hbs";
-/// The size of the pieces a blueprint is compiled in (`engine::cuts`).
-const PIECE_BYTES: usize = 1_024;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,60 +49,6 @@ pub enum RenderError {
     Manifest(String),
     #[error("blueprint `{template}`: {message}")]
     Template { template: String, message: String },
-}
-
-/// Which items of the landing zone an entry renders once for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-enum Each {
-    #[default]
-    Once,
-    Stack,
-    Scp,
-    /// One file per Terraform root module folder; `path` names it from
-    /// `root`. A shared root (one folder for many accounts) renders once,
-    /// without an account.
-    Root,
-    /// One file per account a shared Terraform root is applied to: its
-    /// values and its backend key.
-    Instance,
-}
-
-/// Which IaC flavour an entry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-enum Flavour {
-    #[default]
-    Any,
-    Cloudformation,
-    Terraform,
-}
-
-/// One line of `blueprints/manifest.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Entry {
-    /// The blueprint, relative to `blueprints/`.
-    template: String,
-    /// The output path, itself a template; for `each: stack` it defaults to
-    /// the stack's template path.
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    each: Each,
-    /// With `each: stack`: only stacks of this kind; with `each: root`, only
-    /// Terraform root modules of this kind.
-    #[serde(default)]
-    stack: Option<String>,
-    #[serde(default)]
-    iac: Flavour,
-    /// A condition for the file to exist: a dotted path into the context that
-    /// must be true, or `path == value` (`!=`) for a string value; several
-    /// joined with ` and `.
-    #[serde(default)]
-    when: Option<String>,
-    #[serde(default)]
-    executable: bool,
 }
 
 /// The blueprint set: the embedded one (later, with a user's overrides).
@@ -122,42 +70,7 @@ impl Blueprints {
     }
 
     fn manifest(&self) -> Result<Vec<Entry>, RenderError> {
-        let text = self
-            .files
-            .get(MANIFEST)
-            .ok_or_else(|| RenderError::Manifest("blueprints/manifest.yaml is missing".into()))?;
-        let entries: Vec<Entry> =
-            serde_yaml::from_str(text).map_err(|e| RenderError::Manifest(e.to_string()))?;
-        for entry in &entries {
-            if !self.files.contains_key(&entry.template) {
-                return Err(RenderError::Manifest(format!(
-                    "`{}` names no blueprint",
-                    entry.template
-                )));
-            }
-            if let Some(kind) = &entry.stack {
-                let known: Vec<String> = match entry.each {
-                    Each::Stack => StackKind::ALL.iter().map(|k| k.name()).collect(),
-                    Each::Root => ROOT_KINDS.iter().map(|k| k.to_string()).collect(),
-                    Each::Instance => SHARED_ROOTS.iter().map(|k| k.to_string()).collect(),
-                    Each::Once | Each::Scp => Vec::new(),
-                };
-                if !known.contains(kind) {
-                    return Err(RenderError::Manifest(format!(
-                        "`{}`: `stack: {kind}` names no kind of unit it renders for; expected one of {}",
-                        entry.template,
-                        known.join(", ")
-                    )));
-                }
-            }
-            if entry.each != Each::Stack && entry.path.is_none() {
-                return Err(RenderError::Manifest(format!(
-                    "`{}` needs a `path`",
-                    entry.template
-                )));
-            }
-        }
-        Ok(entries)
+        manifest::parse(&self.files)
     }
 
     /// Renders every file the landing zone gets, sorted by path.
@@ -197,14 +110,18 @@ impl Blueprints {
         fast: bool,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
         let prune = fast;
-        let piece_bytes = if fast { PIECE_BYTES } else { usize::MAX };
+        let piece_bytes = if fast {
+            pieces::PIECE_BYTES
+        } else {
+            usize::MAX
+        };
         let entries = self.manifest()?;
         let view = ZoneView::new(lz, units);
         let policies: BTreeMap<&'static str, policy::RenderedPolicy> = units
             .policies
             .all()
             .into_iter()
-            .map(|(name, p)| (name, policy::RenderedPolicy::new(p)))
+            .map(|(name, p)| (name, policy::RenderedPolicy::new(p, lz.organization.iac)))
             .collect();
         let pick = |name: &str| {
             view.account(name).ok_or_else(|| {
@@ -326,6 +243,7 @@ impl Blueprints {
                     literals,
                 })
                 .collect(),
+            fast,
         )?;
 
         // One job per file: the entry and the item it is rendered for.
@@ -540,42 +458,6 @@ fn render_one(
 
 fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, RenderError> {
     serde_json::to_value(value).map_err(|e| RenderError::Manifest(e.to_string()))
-}
-
-/// Whether a manifest condition holds. A path the context does not have is
-/// an error (`Err(path)`), never false: a misspelt name must not silently
-/// drop a file.
-fn truthy(root: &serde_json::Value, condition: &str) -> Result<bool, String> {
-    if condition.contains(" and ") {
-        for part in condition.split(" and ") {
-            if !truthy(root, part)? {
-                return Ok(false);
-            }
-        }
-        return Ok(true);
-    }
-    let found = |path: &str| lookup(root, path.trim()).ok_or_else(|| path.trim().to_string());
-    if let Some((path, value)) = condition.split_once("!=") {
-        return Ok(found(path)?.as_str() != Some(value.trim()));
-    }
-    if let Some((path, value)) = condition.split_once("==") {
-        return Ok(found(path)?.as_str() == Some(value.trim()));
-    }
-    Ok(match found(condition)? {
-        serde_json::Value::Null => false,
-        serde_json::Value::Bool(b) => *b,
-        serde_json::Value::Array(a) => !a.is_empty(),
-        serde_json::Value::String(s) => !s.is_empty(),
-        _ => true,
-    })
-}
-
-fn lookup<'v>(root: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
-    let mut node = root;
-    for part in path.split('.') {
-        node = node.get(part)?;
-    }
-    Some(node)
 }
 
 fn template_error(template: &str, e: handlebars::RenderError) -> RenderError {

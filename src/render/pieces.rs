@@ -67,6 +67,10 @@ pub(super) fn cuts(text: &str, every: usize) -> Vec<usize> {
     cuts
 }
 
+/// The size of the pieces a blueprint is compiled in (`cuts`); `build.rs`
+/// freezes the same pieces.
+pub(super) const PIECE_BYTES: usize = 1_024;
+
 /// A blueprint's pieces, as `cuts` finds them.
 pub(super) fn pieces(text: &str, every: usize) -> Vec<&str> {
     let mut pieces = Vec::new();

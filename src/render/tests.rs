@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::config::{Answers, PRESETS};
+use crate::infra::StackKind;
+use crate::infra::terraform::ROOT_KINDS;
 use std::collections::BTreeSet;
 
 fn zones() -> Vec<(LandingZone, Units)> {
@@ -266,4 +268,85 @@ fn an_approval_message_stays_within_its_quota() {
     // Even a name too long to list leaves a message within the limit.
     let long = vec!["x".repeat(600), "y".to_string()];
     assert!(approval_message("app", &long).chars().count() <= APPROVAL_MESSAGE_CHARS);
+}
+
+/// Line and column mapping, which a frozen template does not keep, taken
+/// out of a compiled one at every depth.
+fn without_mapping(template: &mut handlebars::Template) {
+    use handlebars::template::{Parameter, TemplateElement as E};
+    fn param(p: &mut Parameter) {
+        if let Parameter::Subexpression(sub) = p {
+            element(&mut sub.element);
+        }
+    }
+    fn element(e: &mut E) {
+        match e {
+            E::HtmlExpression(h) | E::Expression(h) | E::HelperBlock(h) => {
+                param(&mut h.name);
+                h.params.iter_mut().for_each(param);
+                h.hash.values_mut().for_each(param);
+                h.template.iter_mut().for_each(without_mapping);
+                h.inverse.iter_mut().for_each(without_mapping);
+            }
+            E::DecoratorExpression(d)
+            | E::DecoratorBlock(d)
+            | E::PartialExpression(d)
+            | E::PartialBlock(d) => {
+                param(&mut d.name);
+                d.params.iter_mut().for_each(param);
+                d.hash.values_mut().for_each(param);
+                d.template.iter_mut().for_each(without_mapping);
+            }
+            _ => {}
+        }
+    }
+    template.mapping.clear();
+    template.elements.iter_mut().for_each(element);
+}
+
+#[test]
+fn every_frozen_blueprint_thaws_to_what_handlebars_compiles() {
+    let blueprints = Blueprints::embedded();
+    let mut thawed = 0;
+    for (name, text) in &blueprints.files {
+        let Some(stem) = name.strip_suffix(SUFFIX) else {
+            continue;
+        };
+        let texts: Vec<&str> = if stem.starts_with(PARTIALS) {
+            vec![text.as_str()]
+        } else {
+            pieces::pieces(text, pieces::PIECE_BYTES)
+        };
+        for (n, piece) in texts.into_iter().enumerate() {
+            let data = engine::frozen_data(piece)
+                .unwrap_or_else(|| panic!("{name} piece {n}: build.rs froze no template"));
+            let frozen: frozen::Frozen = serde_json::from_str(data).expect("frozen data parses");
+            let from_data = frozen::Thaw::default()
+                .template(frozen)
+                .unwrap_or_else(|e| panic!("{name} piece {n}: {e}"));
+            let mut compiled = handlebars::Template::compile(piece).expect("compiles");
+            without_mapping(&mut compiled);
+            assert_eq!(from_data, compiled, "{name} piece {n}");
+            // And it goes through freezing unchanged.
+            assert_eq!(
+                frozen::freeze(&compiled).map(|f| frozen::Thaw::default().template(f)),
+                Ok(Ok(compiled.clone())),
+                "{name} piece {n}"
+            );
+            thawed += 1;
+        }
+    }
+    assert!(thawed > 150, "only {thawed} frozen templates were compared");
+}
+
+#[test]
+fn a_text_build_rs_did_not_see_is_not_found_frozen() {
+    let blueprints = Blueprints::embedded();
+    let text = blueprints
+        .files
+        .get("partials/network.hbs")
+        .expect("the network partial");
+    assert!(engine::frozen_data(text).is_some());
+    let edited = format!("{text}# a user's line\n");
+    assert!(engine::frozen_data(&edited).is_none());
 }

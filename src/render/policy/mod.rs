@@ -26,24 +26,20 @@ pub struct RenderedPolicy {
 }
 
 impl RenderedPolicy {
-    pub fn new(policy: &Policy) -> RenderedPolicy {
-        if policy.terraform_only {
-            return RenderedPolicy {
-                cfn: String::new(),
-                tf: tf(policy),
-                cfn_json: String::new(),
-                cfn_bus: String::new(),
-            };
-        }
+    /// The policy in the flavours it is written in: those of the landing
+    /// zone (`iac`) that the policy belongs to. A flavour it is not written
+    /// in is an empty string.
+    pub fn new(policy: &Policy, iac: crate::model::Iac) -> RenderedPolicy {
+        let cloudformation = iac.cloudformation() && !policy.terraform_only;
+        let terraform = iac.terraform() && !policy.cloudformation_only;
+        let when = |yes: bool, write: fn(&Policy) -> String| {
+            if yes { write(policy) } else { String::new() }
+        };
         RenderedPolicy {
-            cfn: cfn(policy),
-            tf: if policy.cloudformation_only {
-                String::new()
-            } else {
-                tf(policy)
-            },
-            cfn_json: cfn_json(policy),
-            cfn_bus: cfn_bus(policy),
+            cfn: when(cloudformation, cfn),
+            tf: when(terraform, tf),
+            cfn_json: when(cloudformation, cfn_json),
+            cfn_bus: when(cloudformation, cfn_bus),
         }
     }
 }
