@@ -55,6 +55,31 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// For CI: render DIR again from its lzgen.yaml and compare with what is there.
+    ///
+    /// Exit 0 when every generated file is current; exit 1, with a unified
+    /// diff of each, when one is stale (lzgen.yaml or lzgen changed since it
+    /// was written) or edited by hand. Writes nothing.
+    Check {
+        /// A repository lzgen generated.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Render DIR again from its lzgen.yaml and merge the result into it.
+    ///
+    /// Three-way, with the last render (kept in .lzgen/) as the base: a file
+    /// you did not edit is replaced, one you edited keeps your edit, and
+    /// where you and lzgen changed the same lines the file gets conflict
+    /// markers (exit 1). lzgen.yaml and files lzgen never wrote are not
+    /// touched. All or nothing, like `new`.
+    Update {
+        /// A repository lzgen generated.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// List the presets, or print one as YAML.
     Presets {
         #[command(subcommand)]

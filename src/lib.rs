@@ -15,6 +15,7 @@ pub mod output;
 pub mod problem;
 pub mod quotas;
 pub mod render;
+pub mod state;
 pub mod text;
 pub mod verify;
 pub mod wizard;
@@ -66,8 +67,9 @@ pub fn answers_file(answers: &Answers) -> Result<RenderedFile, Error> {
     let body = config::to_yaml(answers).map_err(|e| Error::Bug(format!("lzgen.yaml: {e}")))?;
     let text = format!(
         "# The answers this landing zone was generated from, by lzgen {}.\n\
-         # To change the landing zone, edit this file and render again with\n\
-         # `lzgen new <dir> --config lzgen.yaml`; CI can run the same command.\n{body}",
+         # To change the landing zone, edit this file, then run `lzgen update` in\n\
+         # this folder: it renders again and keeps your edits to generated files.\n\
+         # In CI, `lzgen check` fails when a generated file is stale or edited.\n{body}",
         env!("CARGO_PKG_VERSION")
     );
     Ok(RenderedFile {
@@ -136,5 +138,11 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
         return Err(Error::Bug(lines.join("\n")));
     }
+    // `.lzgen/`: the render as written, the base of `lzgen update`.
+    let state = state::Pristine::of(&files)
+        .files()
+        .map_err(|e| Error::Bug(format!("{}: {e}", state::PRISTINE)))?;
+    files.extend(state);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

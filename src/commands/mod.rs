@@ -2,6 +2,7 @@
 //! in `lib.rs` and the terminal. Each returns a `Report`; `run` prints it as
 //! text or JSON and picks the exit code.
 
+mod day_two;
 mod summary;
 
 use crate::cli::{Cli, Command, Inputs, PresetsAction};
@@ -21,6 +22,9 @@ pub struct Report {
     pub text: String,
     pub json: serde_json::Map<String, serde_json::Value>,
     pub warnings: Vec<Warning>,
+    /// The exit code of a command that ran but found something (`check`'s
+    /// differences, `update`'s conflicts): 1. Otherwise 0.
+    pub exit: u8,
 }
 
 /// Runs the command and prints its result; returns the exit code.
@@ -29,6 +33,8 @@ pub fn run(cli: &Cli) -> u8 {
         Command::New { .. } => "new",
         Command::Plan { .. } => "plan",
         Command::Validate { .. } => "validate",
+        Command::Check { .. } => "check",
+        Command::Update { .. } => "update",
         Command::Presets { .. } => "presets",
     };
     let result = match &cli.command {
@@ -50,12 +56,14 @@ pub fn run(cli: &Cli) -> u8 {
         }
         Command::Plan { inputs } => plan(inputs),
         Command::Validate { inputs } => validate(inputs),
+        Command::Check { dir } => day_two::check(dir),
+        Command::Update { dir, dry_run } => day_two::update(dir, *dry_run),
         Command::Presets { action } => presets(action.as_ref()),
     };
     let ui = Ui::new(cli.json, cli.quiet);
     match result {
         Ok(report) => match ui.success(command, report) {
-            Ok(()) => 0,
+            Ok(exit) => exit,
             // A result that did not reach stdout (a full disk, a closed
             // stream) is a failure of the environment: exit 3, never 0.
             Err(e) => {
@@ -114,6 +122,25 @@ fn write_and_report(
     files: &[crate::render::RenderedFile],
     force: bool,
 ) -> Result<Report, Error> {
+    if force {
+        let edited = day_two::edited_files(dir)?;
+        if !edited.is_empty() {
+            return Err(Error::invalid(
+                Problem::new(
+                    "--force",
+                    format!(
+                        "expected a repo whose generated files are as lzgen last wrote them, found {} edited since: {}",
+                        edited.len(),
+                        edited.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "nothing was written; `lzgen update {}` keeps your edits and merges the new render into them",
+                    dir.display()
+                )),
+            ));
+        }
+    }
     let written =
         output::write_repo_with_progress(dir, files, force, std::io::stderr().is_terminal())?;
     let mut report = Report {
@@ -139,14 +166,13 @@ fn write_and_report(
         });
     }
     report.text = format!(
-        "Wrote {} files ({} bytes) to {}.\n\nNext steps:\n  cd {}\n{steps}\n\
-         {}/lzgen.yaml holds these answers; CI renders the same repo with:\n  lzgen new <dir> --config {}/lzgen.yaml\n",
-        written.files,
-        written.bytes,
-        dir.display(),
-        dir.display(),
-        dir.display(),
-        dir.display()
+        "Wrote {files} files ({bytes} bytes) to {dir}.\n\nNext steps:\n  cd {dir}\n{steps}\n\
+         {dir}/lzgen.yaml holds these answers. To change the landing zone, edit it and run\n  \
+         lzgen update {dir}\nwhich keeps any edits made to the generated files. In CI,\n  \
+         lzgen check {dir}\nfails when a generated file is stale or was edited by hand.\n",
+        files = written.files,
+        bytes = written.bytes,
+        dir = dir.display(),
     );
     report
         .json
@@ -348,18 +374,21 @@ impl Ui {
         }
     }
 
-    fn success(&self, command: &str, report: Report) -> std::io::Result<()> {
+    /// Prints a command's report; returns its exit code.
+    fn success(&self, command: &str, report: Report) -> std::io::Result<u8> {
+        let exit = report.exit;
         if self.json {
             let mut doc = serde_json::Map::new();
             doc.insert("command".into(), json!(command));
-            doc.insert("ok".into(), json!(true));
+            doc.insert("ok".into(), json!(exit == 0));
+            doc.insert("exit_code".into(), json!(exit));
             doc.extend(report.json);
             doc.insert("warnings".into(), warnings_json(&report.warnings));
             doc.insert("errors".into(), json!([]));
-            return print_json(&serde_json::Value::Object(doc));
+            return print_json(&serde_json::Value::Object(doc)).map(|()| exit);
         }
         if self.quiet {
-            return Ok(());
+            return Ok(exit);
         }
         let mut err = std::io::stderr().lock();
         for w in &report.warnings {
@@ -367,7 +396,7 @@ impl Ui {
         }
         let mut out = std::io::stdout().lock();
         out.write_all(report.text.as_bytes())?;
-        out.flush()
+        out.flush().map(|()| exit)
     }
 
     fn failure(&self, command: &str, err: &Error) {

@@ -112,11 +112,16 @@ pub fn layer(
             Err(p) => problems.push(p),
         }
     }
+    // What the user gave, apart from the preset under it.
+    let mut given = Value::Mapping(Mapping::new());
     if let Some(path) = &sources.config {
         let origin = path.display().to_string();
         match read(path) {
             Ok(text) => match parse_yaml(&text, &origin) {
-                Ok(value) => merge(&mut doc, value),
+                Ok(value) => {
+                    merge(&mut given, value.clone());
+                    merge(&mut doc, value);
+                }
                 Err(p) => problems.push(p),
             },
             Err(err) => problems.push(Problem::new(
@@ -129,6 +134,10 @@ pub fn layer(
         if let Err(p) = apply_set(&mut doc, assignment) {
             problems.push(p);
         }
+        let _ = apply_set(&mut given, assignment);
+    }
+    if base_name.is_some() {
+        fit_defaults(&mut doc, &given);
     }
     if problems.is_empty() {
         // Bounds and characters first: nothing else reads a document that
@@ -139,6 +148,18 @@ pub fn layer(
         Ok(doc)
     } else {
         Err(problems)
+    }
+}
+
+/// A preset's defaults made to fit what the user gave: a home region
+/// given without a region list gets a list of that region, not the
+/// preset's (which would not hold it).
+fn fit_defaults(doc: &mut Value, given: &Value) {
+    let org = |v: &Value, key: &str| v.get("organization").and_then(|o| o.get(key)).cloned();
+    if let (Some(home), None) = (org(given, "home_region"), org(given, "regions"))
+        && let Some(Value::Mapping(organization)) = doc.get_mut("organization")
+    {
+        organization.insert(Value::String("regions".into()), Value::Sequence(vec![home]));
     }
 }
 

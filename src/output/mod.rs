@@ -90,6 +90,34 @@ pub fn write_repo_with_progress(
     force: bool,
     terminal: bool,
 ) -> Result<Written, OutputError> {
+    write(target, files, &[], Mode::New { force }, terminal)
+}
+
+/// `lzgen update`: writes `files` into the existing repo `target` and takes
+/// out `removes` (files it no longer generates), all or nothing, as
+/// `write_repo_with_progress` does. Every other file is left alone.
+pub fn update_repo(
+    target: &Path,
+    files: &[RenderedFile],
+    removes: &[String],
+    terminal: bool,
+) -> Result<Written, OutputError> {
+    write(target, files, removes, Mode::Update, terminal)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    New { force: bool },
+    Update,
+}
+
+fn write(
+    target: &Path,
+    files: &[RenderedFile],
+    removes: &[String],
+    mode: Mode,
+    terminal: bool,
+) -> Result<Written, OutputError> {
     let _writing = interrupt::Writing::begin();
     let target = resolve_target(target)?;
     let (parent, name) = match (target.parent(), target.file_name()) {
@@ -104,15 +132,19 @@ pub fn write_repo_with_progress(
         eprintln!("note: {}", recovery_note(&recovery, &target));
         recovered.push(recovery);
     }
-    let state = target_state(&target)?;
-    if state == TargetState::NonEmpty && !force {
-        return Err(OutputError::NotEmpty(target));
+    let state = target_state(&target, files)?;
+    match (mode, &state) {
+        (Mode::New { force: false }, TargetState::NonEmpty) => {
+            return Err(OutputError::NotEmpty(target));
+        }
+        (Mode::Update, TargetState::Missing) => return Err(OutputError::NotADirectory(target)),
+        _ => {}
     }
     // Check every destination before staging, so a clash is found before
     // anything is written.
     let journal = match state {
         TargetState::Missing => None,
-        TargetState::Empty | TargetState::NonEmpty => Some(plan_moves(&target, files)?),
+        TargetState::Empty | TargetState::NonEmpty => Some(plan_moves(&target, files, removes)?),
     };
     // Dropping `staging` removes it, so an error leaves nothing behind.
     let staging = tempfile::Builder::new()
@@ -140,7 +172,10 @@ pub fn write_repo_with_progress(
         None => fs::rename(&new, &target).map_err(io_err(&target))?,
         // Files move one by one into a folder that exists (so a shell
         // standing in it stays there), journalled so they can be put back.
-        Some(journal) => transaction::commit(staging.path(), &target, &journal)?,
+        Some(journal) => {
+            transaction::commit(staging.path(), &target, &journal)?;
+            remove_emptied_folders(&target, removes);
+        }
     }
     interrupt::written();
     created.keep();
@@ -182,7 +217,24 @@ fn resolve_target(target: &Path) -> Result<PathBuf, OutputError> {
 /// For a target that exists: the folders to create and, for each file,
 /// whether it replaces one. Refuses to write through a symbolic link (it
 /// could lead outside the target) or over a folder.
-fn plan_moves(target: &Path, files: &[RenderedFile]) -> Result<Journal, OutputError> {
+fn plan_moves(
+    target: &Path,
+    files: &[RenderedFile],
+    removes: &[String],
+) -> Result<Journal, OutputError> {
+    for path in removes {
+        let dest = target.join(path);
+        match fs::symlink_metadata(&dest) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(OutputError::Blocked {
+                    path: dest,
+                    reason: "is not a plain file, so lzgen does not remove it",
+                });
+            }
+            Err(e) => return Err(io_err(&dest)(e)),
+        }
+    }
     let mut folders: Vec<String> = Vec::new();
     let mut known = std::collections::HashSet::new();
     let mut entries = Vec::with_capacity(files.len());
@@ -237,7 +289,22 @@ fn plan_moves(target: &Path, files: &[RenderedFile]) -> Result<Journal, OutputEr
     Ok(Journal {
         folders,
         files: entries,
+        removes: removes.to_vec(),
     })
+}
+
+/// After files were taken out: their folders, where nothing else is left in
+/// them (a removed region's folder), deepest first.
+fn remove_emptied_folders(target: &Path, removes: &[String]) {
+    for path in removes {
+        let mut folder = Path::new(path).parent();
+        while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
+            if fs::remove_dir(target.join(dir)).is_err() {
+                break;
+            }
+            folder = dir.parent();
+        }
+    }
 }
 
 /// The parent folders a write created, removed again unless the write
@@ -340,18 +407,27 @@ enum TargetState {
     NonEmpty,
 }
 
-fn target_state(target: &Path) -> Result<TargetState, OutputError> {
+/// A folder counts as empty when it holds only hidden entries (`.git`, a
+/// `.gitignore`: what a fresh clone has) and none of them is where lzgen
+/// writes (`.github`, `.lzgen`, ...).
+fn target_state(target: &Path, files: &[RenderedFile]) -> Result<TargetState, OutputError> {
     match fs::metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(TargetState::Missing),
         Err(e) => Err(io_err(target)(e)),
         Ok(meta) if !meta.is_dir() => Err(OutputError::NotADirectory(target.to_path_buf())),
         Ok(_) => {
-            let mut entries = fs::read_dir(target).map_err(io_err(target))?;
-            Ok(if entries.next().is_some() {
-                TargetState::NonEmpty
-            } else {
-                TargetState::Empty
-            })
+            let written: std::collections::HashSet<&str> = files
+                .iter()
+                .map(|f| f.path.split('/').next().unwrap_or_default())
+                .collect();
+            for entry in fs::read_dir(target).map_err(io_err(target))? {
+                let name = entry.map_err(io_err(target))?.file_name();
+                let name = name.to_string_lossy();
+                if !name.starts_with('.') || written.contains(name.as_ref()) {
+                    return Ok(TargetState::NonEmpty);
+                }
+            }
+            Ok(TargetState::Empty)
         }
     }
 }

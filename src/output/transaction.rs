@@ -35,6 +35,10 @@ pub(super) struct Journal {
     /// Folders under the target that the move creates, parents first.
     pub folders: Vec<String>,
     pub files: Vec<Entry>,
+    /// Files of the target that the move takes out (`lzgen update`: files
+    /// lzgen no longer generates), set aside in `old/` like replaced ones.
+    #[serde(default)]
+    pub removes: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -119,7 +123,23 @@ fn apply(staging: &Path, target: &Path, journal: &Journal) -> Result<(), OutputE
         let new = staging.join(NEW).join(&entry.path);
         fs::rename(&new, &dest).map_err(io_err(&dest))?;
     }
+    for path in &journal.removes {
+        if interrupt::requested() {
+            return Err(OutputError::Interrupted);
+        }
+        set_aside(staging, target, path)?;
+    }
     Ok(())
+}
+
+/// Moves a file of the target to `old/`, where a rollback finds it.
+fn set_aside(staging: &Path, target: &Path, path: &str) -> Result<(), OutputError> {
+    let dest = target.join(path);
+    let old = staging.join(OLD).join(path);
+    if let Some(dir) = old.parent() {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    fs::rename(&dest, &old).map_err(io_err(&dest))
 }
 
 /// Puts the target back as it was before `journal` began to be applied.
@@ -132,6 +152,13 @@ fn rollback(staging: &Path, target: &Path, journal: &Journal) -> io::Result<()> 
             first_error = Some(e);
         }
     };
+    // Removed files first (they were taken out last): back from `old/`.
+    for path in journal.removes.iter().rev() {
+        let old = staging.join(OLD).join(path);
+        if exists(&old) && !exists(&target.join(path)) {
+            keep(fs::rename(&old, target.join(path)));
+        }
+    }
     for entry in journal.files.iter().rev() {
         let dest = target.join(&entry.path);
         if !exists(&staging.join(NEW).join(&entry.path)) {
@@ -264,6 +291,7 @@ mod tests {
                     replaces: false,
                 },
             ],
+            removes: Vec::new(),
         };
         (tmp, target, staging, journal)
     }
@@ -323,6 +351,47 @@ mod tests {
             assert_eq!(tree(&target), before, "stopped after {stop} renames");
             assert!(!staging.exists());
         }
+    }
+
+    #[test]
+    fn removed_files_are_taken_out_and_put_back_on_failure_or_kill() {
+        // Taken out on commit.
+        let (_tmp, target, staging, mut journal) = setup();
+        journal.removes = vec!["keep".into()];
+        commit(&staging, &target, &journal).expect("commits");
+        assert!(!target.join("keep").exists());
+        // A removal that fails (the file vanished) puts back the others.
+        let (_tmp, target, staging, mut journal) = setup();
+        fs::write(target.join("b/gone"), "user gone").expect("w");
+        let before = tree(&target);
+        journal.removes = vec!["keep".into(), "b/gone".into(), "b/missing".into()];
+        let err = commit(&staging, &target, &journal).expect_err("fails");
+        assert!(matches!(err, OutputError::Io { .. }), "{err:?}");
+        assert_eq!(tree(&target), before);
+        // Killed after the moves and one removal: the next run's recovery
+        // gives the tree back.
+        let (_tmp, target, staging, mut journal) = setup();
+        let before = tree(&target);
+        journal.removes = vec!["keep".into()];
+        write_journal(&staging, &journal).expect("journal");
+        for folder in &journal.folders {
+            fs::create_dir(target.join(folder)).expect("mkdir");
+        }
+        for entry in &journal.files {
+            let dest = target.join(&entry.path);
+            if entry.replaces {
+                let old = staging.join(OLD).join(&entry.path);
+                fs::create_dir_all(old.parent().expect("p")).expect("mkdir");
+                fs::rename(&dest, old).expect("aside");
+            }
+            fs::rename(staging.join(NEW).join(&entry.path), &dest).expect("in");
+        }
+        set_aside(&staging, &target, "keep").expect("aside");
+        assert!(matches!(
+            recover(&staging, &target).expect("recovers"),
+            Recovery::RolledBack(_)
+        ));
+        assert_eq!(tree(&target), before);
     }
 
     #[test]

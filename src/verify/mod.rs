@@ -63,6 +63,11 @@ fn parse_one(file: &RenderedFile) -> (Doc, Option<Defect>, Option<Defect>) {
         path: file.path.clone(),
         message,
     };
+    // lzgen's own state (`.lzgen/`) is a compressed copy of the files
+    // checked here.
+    if crate::state::is_state(&file.path) {
+        return (Doc::None, None, None);
+    }
     let Ok(text) = std::str::from_utf8(&file.bytes) else {
         return (Doc::None, Some(defect("not UTF-8".into())), None);
     };

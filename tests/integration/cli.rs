@@ -583,3 +583,32 @@ fn every_supported_compute_and_strategy_pair_renders() {
         );
     }
 }
+
+/// `--yes` under a config that names its own home region fills the region
+/// list with that region, not the default preset's (which would not hold
+/// it, and was refused).
+#[test]
+fn yes_fills_regions_that_fit_the_given_home_region() {
+    let (_tmp, target) = fresh_target();
+    lzgen()
+        .args(["new", target.to_str().expect("utf-8"), "--yes", "--config"])
+        .arg(repo_root().join("examples/ecs-linear.yaml"))
+        .assert()
+        .success();
+    let answers = std::fs::read_to_string(target.join("lzgen.yaml")).expect("answers");
+    assert!(
+        answers.contains("  home_region: ap-southeast-2\n  regions: [ap-southeast-2]\n"),
+        "{answers}"
+    );
+    // A region list given with it is kept as given.
+    lzgen()
+        .args([
+            "validate",
+            "--yes",
+            "--set",
+            "organization.home_region=eu-west-1",
+        ])
+        .args(["--set", "organization.regions=[us-east-1]"])
+        .assert()
+        .code(2);
+}

@@ -11,10 +11,41 @@ fn fold(args: &[&str]) -> String {
     for (path, (bytes, executable)) in &tree {
         let mode = if *executable { "755" } else { "644" };
         out.push_str(&format!("==> {path} ({mode}, {} bytes)\n", bytes.len()));
-        out.push_str(&String::from_utf8_lossy(bytes));
+        if path == lzgen::state::PRISTINE {
+            out.push_str(&pristine_matches(&tree, bytes));
+        } else {
+            out.push_str(&String::from_utf8_lossy(bytes));
+        }
         out.push('\n');
     }
     out.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+/// `.lzgen/pristine.json.gz` (gzip, not shown): checked to hold exactly
+/// the repo as written, and summarized.
+fn pristine_matches(
+    tree: &std::collections::BTreeMap<String, (Vec<u8>, bool)>,
+    bytes: &[u8],
+) -> String {
+    let pristine = lzgen::state::Pristine::decode(bytes).expect("the state decodes");
+    let written: std::collections::BTreeMap<&str, (&str, bool)> = tree
+        .iter()
+        .filter(|(p, _)| lzgen::state::is_generated(p))
+        .map(|(p, (b, x))| (p.as_str(), (std::str::from_utf8(b).expect("utf-8"), *x)))
+        .collect();
+    let kept: std::collections::BTreeMap<&str, (&str, bool)> = pristine
+        .files
+        .iter()
+        .map(|(p, f)| (p.as_str(), (f.text.as_str(), f.executable)))
+        .collect();
+    assert_eq!(kept, written, "the state holds the repo as written");
+    let answers = &tree["lzgen.yaml"].0;
+    assert_eq!(pristine.answers.as_bytes(), answers.as_slice());
+    format!(
+        "(gzip: lzgen {}'s record of the {} generated files above and lzgen.yaml, exactly as written)",
+        pristine.lzgen,
+        kept.len()
+    )
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! lzgen's integration tests: one binary, so the crate is linked once.
 
 mod cli;
+mod day_two;
 mod deploy_order;
 mod fuzz;
 mod golden;

@@ -1,0 +1,176 @@
+//! `.lzgen/`: what lzgen keeps in a repo it generated, so that a later
+//! render can tell a file the user edited from one lzgen wrote, and merge
+//! the two (`lzgen update`, `lzgen check`, `lzgen new --force`).
+//!
+//! - `.lzgen/pristine.json.gz`: every generated file exactly as the last
+//!   render wrote it, the answers it came from and the lzgen version. It is
+//!   the base of `update`'s three-way merge. gzip, because it is a copy of
+//!   the whole repo (a thousand accounts would otherwise double the output);
+//!   with no timestamp and no file name in the header, so the same render
+//!   gives the same bytes.
+//! - `.lzgen/README.md`: says what the folder is, and not to edit it.
+//!
+//! `lzgen.yaml` is the user's file and is not kept here as a generated
+//! file; the answers it held at the render are (`answers`).
+
+use crate::render::RenderedFile;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+pub const DIR: &str = ".lzgen";
+pub const PRISTINE: &str = ".lzgen/pristine.json.gz";
+pub const README: &str = ".lzgen/README.md";
+/// The answers file, which is the user's and never a generated file here.
+pub const ANSWERS: &str = "lzgen.yaml";
+
+/// The last render, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pristine {
+    /// The lzgen version that rendered it.
+    pub lzgen: String,
+    /// `lzgen.yaml` as that render wrote it.
+    pub answers: String,
+    /// Every other generated file, by path.
+    pub files: BTreeMap<String, PristineFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PristineFile {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub executable: bool,
+}
+
+/// Whether a path is lzgen's state rather than a generated file.
+pub fn is_state(path: &str) -> bool {
+    path.strip_prefix(DIR)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether a path is one the pristine state compares: a generated file,
+/// neither the state nor the answers.
+pub fn is_generated(path: &str) -> bool {
+    path != ANSWERS && !is_state(path)
+}
+
+impl Pristine {
+    /// The pristine state of a render: its files (without state files).
+    pub fn of(files: &[RenderedFile]) -> Pristine {
+        let mut pristine = Pristine {
+            lzgen: env!("CARGO_PKG_VERSION").to_string(),
+            answers: String::new(),
+            files: BTreeMap::new(),
+        };
+        for file in files {
+            let text = String::from_utf8_lossy(&file.bytes).into_owned();
+            if file.path == ANSWERS {
+                pristine.answers = text;
+            } else if !is_state(&file.path) {
+                pristine.files.insert(
+                    file.path.clone(),
+                    PristineFile {
+                        text,
+                        executable: file.executable,
+                    },
+                );
+            }
+        }
+        pristine
+    }
+
+    /// The state files to write beside a render.
+    pub fn files(&self) -> std::io::Result<Vec<RenderedFile>> {
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        // No name, no time, fixed level: the bytes depend on the render only.
+        let mut gz = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(Vec::new(), flate2::Compression::new(6));
+        gz.write_all(&json)?;
+        let bytes = gz.finish()?;
+        Ok(vec![
+            RenderedFile {
+                path: PRISTINE.into(),
+                bytes,
+                executable: false,
+            },
+            RenderedFile {
+                path: README.into(),
+                bytes: STATE_README.as_bytes().to_vec(),
+                executable: false,
+            },
+        ])
+    }
+
+    /// Reads `pristine.json.gz` back.
+    pub fn decode(bytes: &[u8]) -> Result<Pristine, String> {
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut json)
+            .map_err(|e| format!("not gzip: {e}"))?;
+        serde_json::from_slice(&json).map_err(|e| format!("not lzgen's state: {e}"))
+    }
+}
+
+const STATE_README: &str = "\
+# .lzgen: lzgen's own state (do not edit)
+
+`pristine.json.gz` holds every file of this repository exactly as lzgen last
+wrote it, the answers it was written from and the lzgen version. It is how
+lzgen tells a file you edited from one it wrote:
+
+- `lzgen update` renders again from `lzgen.yaml` and merges the new render
+  into your files, three-way, with this as the common base: your edits are
+  kept, and where you and lzgen changed the same lines the file gets
+  conflict markers.
+- `lzgen check` (for CI) reports files that are stale or edited by hand.
+- `lzgen new --force` refuses to overwrite a file you edited.
+
+Commit this folder with the rest of the repository. Editing or deleting it
+does not break your landing zone, but `update` then treats every file that
+differs from a new render as edited by you.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> RenderedFile {
+        RenderedFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+            executable: path.ends_with(".sh"),
+        }
+    }
+
+    #[test]
+    fn the_pristine_state_round_trips_and_is_reproducible() {
+        let render = vec![
+            file("lzgen.yaml", "version: 1\n"),
+            file("README.md", "# hi\n"),
+            file("scripts/deploy.sh", "#!/bin/sh\n"),
+        ];
+        let pristine = Pristine::of(&render);
+        assert_eq!(pristine.answers, "version: 1\n");
+        assert_eq!(
+            pristine.files.keys().collect::<Vec<_>>(),
+            ["README.md", "scripts/deploy.sh"]
+        );
+        assert!(pristine.files["scripts/deploy.sh"].executable);
+        let first = pristine.files().expect("state files");
+        let second = Pristine::of(&render).files().expect("state files");
+        assert_eq!(first, second, "the same render gives the same bytes");
+        assert_eq!(first[0].path, PRISTINE);
+        assert_eq!(Pristine::decode(&first[0].bytes), Ok(pristine));
+        assert!(Pristine::decode(b"not gzip").is_err());
+    }
+
+    #[test]
+    fn state_paths_are_told_from_generated_ones() {
+        assert!(is_state(".lzgen/pristine.json.gz"));
+        assert!(is_state(".lzgen"));
+        assert!(!is_state(".lzgenx/a"));
+        assert!(!is_generated("lzgen.yaml"));
+        assert!(is_generated("README.md"));
+    }
+}
