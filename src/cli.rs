@@ -80,6 +80,17 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print a shell completion script for lzgen.
+    ///
+    /// bash: `lzgen completions bash > ~/.local/share/bash-completion/completions/lzgen`;
+    /// zsh: into a folder on $fpath as `_lzgen`; fish: `~/.config/fish/completions/lzgen.fish`;
+    /// PowerShell: `lzgen completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print lzgen's manual page (roff), e.g. `lzgen man > lzgen.1 && man ./lzgen.1`.
+    Man,
     /// List the presets, or print one as YAML.
     Presets {
         #[command(subcommand)]

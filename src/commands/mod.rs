@@ -35,6 +35,8 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Validate { .. } => "validate",
         Command::Check { .. } => "check",
         Command::Update { .. } => "update",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
         Command::Presets { .. } => "presets",
     };
     let result = match &cli.command {
@@ -58,6 +60,8 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Validate { inputs } => validate(inputs),
         Command::Check { dir } => day_two::check(dir),
         Command::Update { dir, dry_run } => day_two::update(dir, *dry_run),
+        Command::Completions { shell } => Ok(completions(*shell)),
+        Command::Man => man(),
         Command::Presets { action } => presets(action.as_ref()),
     };
     let ui = Ui::new(cli.json, cli.quiet);
@@ -309,6 +313,50 @@ fn validate(inputs: &Inputs) -> Result<Report, Error> {
         zone.organization.regions.len(),
         zone.pipeline.stages.len()
     );
+    Ok(report)
+}
+
+/// A completion script, from the clap definitions themselves.
+fn completions(shell: clap_complete::Shell) -> Report {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "lzgen", &mut script);
+    let mut report = Report {
+        text: String::from_utf8_lossy(&script).into_owned(),
+        ..Report::default()
+    };
+    report.json.insert("shell".into(), json!(shell.to_string()));
+    report.json.insert("script".into(), json!(report.text));
+    report
+}
+
+/// The manual page (roff), with a section for each subcommand.
+fn man() -> Result<Report, Error> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    let io = |source| Error::Io {
+        path: PathBuf::from("<man page>"),
+        source,
+    };
+    clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .map_err(io)?;
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let sub = sub
+            .clone()
+            .display_name(format!("lzgen-{}", sub.get_name()))
+            .bin_name(format!("lzgen {}", sub.get_name()))
+            .version(env!("CARGO_PKG_VERSION"));
+        page.extend_from_slice(
+            b".\\\" ----------------------------------------------------------------\n",
+        );
+        clap_mangen::Man::new(sub).render(&mut page).map_err(io)?;
+    }
+    let mut report = Report {
+        text: String::from_utf8_lossy(&page).into_owned(),
+        ..Report::default()
+    };
+    report.json.insert("man".into(), json!(report.text));
     Ok(report)
 }
 

@@ -612,3 +612,96 @@ fn yes_fills_regions_that_fit_the_given_home_region() {
         .assert()
         .code(2);
 }
+
+/// Every subcommand and every flag of the real command line, as clap
+/// knows them: what completions and the man page must cover.
+fn command_line_words() -> Vec<String> {
+    let command = <lzgen::cli::Cli as clap::CommandFactory>::command();
+    let mut words = Vec::new();
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        words.push(sub.get_name().to_string());
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                words.push(format!("--{long}"));
+            }
+        }
+    }
+    assert!(words.contains(&"--dry-run".to_string()), "{words:?}");
+    words
+}
+
+#[test]
+fn completions_cover_every_subcommand_and_flag_in_each_shell() {
+    let words = command_line_words();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = lzgen().args(["completions", shell]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).expect("utf-8");
+        for word in &words {
+            // fish and zsh write a long flag without its dashes.
+            let bare = word.trim_start_matches('-');
+            assert!(script.contains(bare), "{shell}: no `{word}`");
+        }
+        if shell == "bash" {
+            let check = std::process::Command::new("bash")
+                .args(["-n", "-c", &script])
+                .output()
+                .expect("bash runs");
+            assert!(
+                check.status.success(),
+                "bash -n: {}",
+                String::from_utf8_lossy(&check.stderr)
+            );
+        }
+    }
+    lzgen().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_has_a_section_for_every_subcommand_and_flag() {
+    let out = lzgen().arg("man").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH lzgen 1"),
+        "{page}"
+    );
+    let command = <lzgen::cli::Cli as clap::CommandFactory>::command();
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = sub.get_name();
+        assert!(
+            page.contains(&format!(".TH lzgen\\-{name} 1"))
+                || page.contains(&format!(".TH lzgen-{name} 1")),
+            "no page for {name}"
+        );
+        for arg in sub.get_arguments().filter_map(|a| a.get_long()) {
+            // roff escapes each dash.
+            assert!(
+                page.contains(&format!("\\-\\-{}", arg.replace('-', "\\-"))),
+                "{name}: --{arg}"
+            );
+        }
+    }
+    // groff reads it without a warning, where groff is installed.
+    if let Ok(check) = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(page.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        assert!(
+            check.status.success() && check.stderr.is_empty(),
+            "groff: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
