@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print the JSON Schema of lzgen.yaml, for editors.
+    ///
+    /// Every generated repo carries it as .lzgen/lzgen.schema.json, and its
+    /// lzgen.yaml names it on its first line (yaml-language-server), so
+    /// editors with the YAML language server complete keys and flag bad
+    /// values there without this command.
+    Schema,
     /// Print a shell completion script for lzgen.
     ///
     /// bash: `lzgen completions bash > ~/.local/share/bash-completion/completions/lzgen`;

@@ -62,7 +62,11 @@ impl From<crate::output::OutputError> for Error {
                     "DIR",
                     format!("expected a missing or empty folder, found {} with files in it", path.display()),
                 )
-                .with_hint("nothing was written; pass --force to write the generated files into it, leaving its other files alone"),
+                .with_hint(if path.join(crate::state::PRISTINE).is_file() {
+                    format!("nothing was written; lzgen generated this repo: to render it again and keep edits, run `lzgen update {}`", path.display())
+                } else {
+                    "nothing was written; pass --force to write the generated files into it, leaving its other files alone".to_string()
+                }),
             ),
             OutputError::NotADirectory(path) => Error::invalid(Problem::new(
                 "DIR",
@@ -71,6 +75,20 @@ impl From<crate::output::OutputError> for Error {
             OutputError::Blocked { path, reason } => Error::invalid(
                 Problem::new("DIR", format!("{} {reason}", path.display()))
                     .with_hint("nothing was written; move it out of the way, or choose another folder"),
+            ),
+            OutputError::Edited { target, files } => Error::invalid(
+                Problem::new(
+                    "--force",
+                    format!(
+                        "expected a repo whose generated files are as lzgen last wrote them, found {} edited since: {}",
+                        files.len(),
+                        files.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "nothing was written; `lzgen update {}` keeps your edits and merges the new render into them",
+                    target.display()
+                )),
             ),
             OutputError::Interrupted => Error::Interrupted,
             OutputError::Io { path, source } => Error::Io { path, source },

@@ -66,10 +66,12 @@ pub fn resolve(
 pub fn answers_file(answers: &Answers) -> Result<RenderedFile, Error> {
     let body = config::to_yaml(answers).map_err(|e| Error::Bug(format!("lzgen.yaml: {e}")))?;
     let text = format!(
-        "# The answers this landing zone was generated from, by lzgen {}.\n\
+        "# yaml-language-server: $schema={}\n\
+         # The answers this landing zone was generated from, by lzgen {}.\n\
          # To change the landing zone, edit this file, then run `lzgen update` in\n\
          # this folder: it renders again and keeps your edits to generated files.\n\
          # In CI, `lzgen check` fails when a generated file is stale or edited.\n{body}",
+        state::SCHEMA,
         env!("CARGO_PKG_VERSION")
     );
     Ok(RenderedFile {

@@ -21,6 +21,8 @@ use std::io::{Read, Write};
 pub const DIR: &str = ".lzgen";
 pub const PRISTINE: &str = ".lzgen/pristine.json.gz";
 pub const README: &str = ".lzgen/README.md";
+/// The JSON Schema of `lzgen.yaml`, which its first line names for editors.
+pub const SCHEMA: &str = ".lzgen/lzgen.schema.json";
 /// The answers file, which is the user's and never a generated file here.
 pub const ANSWERS: &str = "lzgen.yaml";
 
@@ -99,6 +101,16 @@ impl Pristine {
                 bytes: STATE_README.as_bytes().to_vec(),
                 executable: false,
             },
+            RenderedFile {
+                path: SCHEMA.into(),
+                bytes: format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&crate::model::schema::schema())
+                        .map_err(std::io::Error::other)?
+                )
+                .into_bytes(),
+                executable: false,
+            },
         ])
     }
 
@@ -110,6 +122,39 @@ impl Pristine {
             .map_err(|e| format!("not gzip: {e}"))?;
         serde_json::from_slice(&json).map_err(|e| format!("not lzgen's state: {e}"))
     }
+}
+
+/// The files of the repo at `dir` edited since lzgen last wrote it: each
+/// generated file whose text differs from the record, and `lzgen.yaml` if
+/// it differs from the answers written. Empty when there is no readable
+/// record (a repo lzgen did not write, or wrote before keeping one).
+pub fn edited_files(dir: &std::path::Path) -> std::io::Result<Vec<String>> {
+    let Ok(bytes) = std::fs::read(dir.join(PRISTINE)) else {
+        return Ok(Vec::new());
+    };
+    let Ok(base) = Pristine::decode(&bytes) else {
+        return Ok(Vec::new());
+    };
+    // A link or a folder where a file was is an edit; nothing is followed.
+    let read = |path: &str| -> std::io::Result<Option<Vec<u8>>> {
+        let full = dir.join(path);
+        match std::fs::symlink_metadata(&full) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+            Ok(meta) if !meta.is_file() => Ok(Some(Vec::new())),
+            Ok(_) => std::fs::read(&full).map(Some),
+        }
+    };
+    let mut edited = Vec::new();
+    if read(ANSWERS)?.is_some_and(|text| text != base.answers.as_bytes()) {
+        edited.push(ANSWERS.to_string());
+    }
+    for (path, file) in &base.files {
+        if read(path)?.is_some_and(|text| text != file.text.as_bytes()) {
+            edited.push(path.clone());
+        }
+    }
+    Ok(edited)
 }
 
 const STATE_README: &str = "\
@@ -125,6 +170,10 @@ lzgen tells a file you edited from one it wrote:
   conflict markers.
 - `lzgen check` (for CI) reports files that are stale or edited by hand.
 - `lzgen new --force` refuses to overwrite a file you edited.
+
+`lzgen.schema.json` is the JSON Schema of `lzgen.yaml`, which that file names
+on its first line, so an editor with the YAML language server completes its
+keys and underlines bad values.
 
 Commit this folder with the rest of the repository. Editing or deleting it
 does not break your landing zone, but `update` then treats every file that

@@ -435,28 +435,6 @@ pub(super) fn update(dir: &Path, dry_run: bool) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// `new --force` over a repo lzgen generated: the generated files edited
-/// since the last render (and whether `lzgen.yaml` was), which the write
-/// would overwrite. Empty when there is no `.lzgen/` or nothing was edited.
-pub(super) fn edited_files(dir: &Path) -> Result<Vec<String>, Error> {
-    let Ok(bytes) = fs::read(dir.join(state::PRISTINE)) else {
-        return Ok(Vec::new());
-    };
-    let Ok(base) = Pristine::decode(&bytes) else {
-        return Ok(Vec::new());
-    };
-    let mut edited = Vec::new();
-    if read_repo(dir, state::ANSWERS)?.is_some_and(|text| text != base.answers) {
-        edited.push(state::ANSWERS.to_string());
-    }
-    for (path, file) in &base.files {
-        if read_repo(dir, path)?.is_some_and(|text| text != file.text) {
-            edited.push(path.clone());
-        }
-    }
-    Ok(edited)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Update { .. } => "update",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
+        Command::Schema => "schema",
         Command::Presets { .. } => "presets",
     };
     let result = match &cli.command {
@@ -62,6 +63,7 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Update { dir, dry_run } => day_two::update(dir, *dry_run),
         Command::Completions { shell } => Ok(completions(*shell)),
         Command::Man => man(),
+        Command::Schema => Ok(schema()),
         Command::Presets { action } => presets(action.as_ref()),
     };
     let ui = Ui::new(cli.json, cli.quiet);
@@ -126,25 +128,6 @@ fn write_and_report(
     files: &[crate::render::RenderedFile],
     force: bool,
 ) -> Result<Report, Error> {
-    if force {
-        let edited = day_two::edited_files(dir)?;
-        if !edited.is_empty() {
-            return Err(Error::invalid(
-                Problem::new(
-                    "--force",
-                    format!(
-                        "expected a repo whose generated files are as lzgen last wrote them, found {} edited since: {}",
-                        edited.len(),
-                        edited.join(", ")
-                    ),
-                )
-                .with_hint(format!(
-                    "nothing was written; `lzgen update {}` keeps your edits and merges the new render into them",
-                    dir.display()
-                )),
-            ));
-        }
-    }
     let written =
         output::write_repo_with_progress(dir, files, force, std::io::stderr().is_terminal())?;
     let mut report = Report {
@@ -314,6 +297,20 @@ fn validate(inputs: &Inputs) -> Result<Report, Error> {
         zone.pipeline.stages.len()
     );
     Ok(report)
+}
+
+/// The JSON Schema of lzgen.yaml.
+fn schema() -> Report {
+    let schema = crate::model::schema::schema();
+    let mut report = Report {
+        text: format!(
+            "{}\n",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        ),
+        ..Report::default()
+    };
+    report.json.insert("schema".into(), schema);
+    report
 }
 
 /// A completion script, from the clap definitions themselves.

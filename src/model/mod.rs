@@ -10,13 +10,17 @@ mod derive;
 pub mod ident;
 pub mod regions;
 mod role;
+pub mod schema;
 mod strategy;
 mod validate;
 
 pub use role::{Holders, Role, RoleHolders};
 pub use strategy::Strategy;
 
-pub use validate::{SCP_KINDS, build, limits};
+pub use validate::{
+    CACHES, CONTAINER_PORT, INTERVAL_MINUTES, RUNTIMES, SCANS, SCP_KINDS, STATE_LOCKING,
+    TRAFFIC_PERCENT, build, limits,
+};
 
 use serde::Serialize;
 

@@ -29,6 +29,10 @@ pub enum OutputError {
     /// would follow a link or remove a folder: a usage error, nothing written.
     #[error("{}: {reason}", path.display())]
     Blocked { path: PathBuf, reason: &'static str },
+    /// `--force` over a repo lzgen generated, some of whose generated files
+    /// (or lzgen.yaml) were edited since: a usage error, nothing written.
+    #[error("{} has edited files: {}", target.display(), files.join(", "))]
+    Edited { target: PathBuf, files: Vec<String> },
     /// Ctrl-C came while writing; everything was put back.
     #[error("interrupted")]
     Interrupted,
@@ -136,6 +140,15 @@ fn write(
     match (mode, &state) {
         (Mode::New { force: false }, TargetState::NonEmpty) => {
             return Err(OutputError::NotEmpty(target));
+        }
+        // Checked here, under the lock and after an earlier run's leftovers
+        // were dealt with, so another lzgen writing the same repo is never
+        // seen half way.
+        (Mode::New { force: true }, TargetState::NonEmpty) => {
+            let files = crate::state::edited_files(&target).map_err(io_err(&target))?;
+            if !files.is_empty() {
+                return Err(OutputError::Edited { target, files });
+            }
         }
         (Mode::Update, TargetState::Missing) => return Err(OutputError::NotADirectory(target)),
         _ => {}

@@ -43,7 +43,8 @@ fn new_with_yes_writes_the_standard_landing_zone() {
     }
     let answers = String::from_utf8(tree["lzgen.yaml"].0.clone()).expect("utf8");
     assert!(answers.starts_with(&format!(
-        "# The answers this landing zone was generated from, by lzgen {}.",
+        "# yaml-language-server: $schema=.lzgen/lzgen.schema.json\n\
+         # The answers this landing zone was generated from, by lzgen {}.",
         env!("CARGO_PKG_VERSION")
     )));
     assert!(answers.contains("\nversion: 1\n"));

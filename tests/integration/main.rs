@@ -13,6 +13,7 @@ mod pipeline;
 mod policy_flavours;
 mod raw_insertions;
 mod real_aws;
+mod schema;
 mod structure;
 mod support;
 mod template_bucket;

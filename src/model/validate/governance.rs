@@ -27,7 +27,7 @@ pub const SCP_KINDS: &[(&str, &str)] = &[
     ),
 ];
 
-pub(super) const STATE_LOCKING: &[&str] = &["dynamodb", "lockfile"];
+pub const STATE_LOCKING: &[&str] = &["dynamodb", "lockfile"];
 
 impl Validator {
     pub(super) fn security(&mut self, a: &Answers) -> Option<Security> {

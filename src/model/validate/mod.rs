@@ -22,7 +22,8 @@ use limits::*;
 use organization::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use governance::SCP_KINDS;
+pub use governance::{SCP_KINDS, STATE_LOCKING};
+pub use pipeline::{CACHES, CONTAINER_PORT, INTERVAL_MINUTES, RUNTIMES, SCANS, TRAFFIC_PERCENT};
 
 /// Validates the answers and builds the landing zone, or lists every problem.
 pub fn build(answers: &Answers) -> Result<(LandingZone, Vec<Warning>), Vec<Problem>> {

@@ -3,11 +3,18 @@
 
 use super::*;
 
-pub(super) const RUNTIMES: &[&str] = &["nodejs", "python", "java", "go", "dotnet"];
+pub const RUNTIMES: &[&str] = &["nodejs", "python", "java", "go", "dotnet"];
 
-pub(super) const SCANS: &[&str] = &["secrets", "dependencies", "iac", "container"];
+pub const SCANS: &[&str] = &["secrets", "dependencies", "iac", "container"];
 
-pub(super) const CACHES: &[&str] = &["local", "s3", "none"];
+pub const CACHES: &[&str] = &["local", "s3", "none"];
+/// `pipeline.deploy.traffic_percent`: the share each canary or linear step shifts.
+pub const TRAFFIC_PERCENT: std::ops::RangeInclusive<u32> = 1..=99;
+/// `pipeline.deploy.interval_minutes`: the wait between steps (CodeDeploy
+/// takes up to two days).
+pub const INTERVAL_MINUTES: std::ops::RangeInclusive<u32> = 1..=2880;
+/// `pipeline.deploy.container_port`.
+pub const CONTAINER_PORT: std::ops::RangeInclusive<u32> = 1..=65535;
 
 pub(super) fn is_repo_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
@@ -264,12 +271,12 @@ impl Validator {
                 (
                     "pipeline.deploy.traffic_percent",
                     d.traffic_percent,
-                    1..=99u32,
+                    TRAFFIC_PERCENT,
                 ),
                 (
                     "pipeline.deploy.interval_minutes",
                     d.interval_minutes,
-                    1..=2880u32,
+                    INTERVAL_MINUTES,
                 ),
             ] {
                 match (shifts, value) {
@@ -296,10 +303,14 @@ impl Validator {
                 None
             }
             (Some(Compute::Ecs | Compute::Ec2), Some(port)) => {
-                if !(1..=65535).contains(&port) {
+                if !CONTAINER_PORT.contains(&port) {
                     self.problem(
                         "pipeline.deploy.container_port",
-                        format!("expected a port from 1 to 65535, found {port}"),
+                        format!(
+                            "expected a port from {} to {}, found {port}",
+                            CONTAINER_PORT.start(),
+                            CONTAINER_PORT.end()
+                        ),
                     );
                 }
                 Some(port)
