@@ -85,9 +85,11 @@ impl Pristine {
     pub fn files(&self) -> std::io::Result<Vec<RenderedFile>> {
         let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
         // No name, no time, fixed level: the bytes depend on the render only.
+        // The fastest level: it costs about a third of level 6's time for
+        // half again the size (standard preset: 75 KB rather than 50 KB).
         let mut gz = flate2::GzBuilder::new()
             .mtime(0)
-            .write(Vec::new(), flate2::Compression::new(6));
+            .write(Vec::new(), flate2::Compression::new(1));
         gz.write_all(&json)?;
         let bytes = gz.finish()?;
         Ok(vec![
