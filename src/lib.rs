@@ -42,7 +42,7 @@ pub fn resolve(
     sources: &Sources,
     read: impl Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Resolved, Error> {
-    let doc = config::layer(sources, read).map_err(Error::Invalid)?;
+    let doc = config::layer(sources, read, model::defaults::fit).map_err(Error::Invalid)?;
     let (answers, mut problems) = config::answers_from_value(doc);
     match model::build(&answers) {
         Ok((zone, warnings)) if problems.is_empty() => Ok(Resolved {

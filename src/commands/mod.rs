@@ -190,7 +190,8 @@ fn new_interactive(
     }
     let mut start = sources(inputs);
     start.yes = true;
-    let doc = config::layer(&start, read_file).map_err(Error::Invalid)?;
+    let doc =
+        config::layer(&start, read_file, crate::model::defaults::fit).map_err(Error::Invalid)?;
     let (answers, problems) = config::answers_from_value(doc);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

@@ -95,9 +95,14 @@ pub struct Sources {
 /// Layers the sources into one document. The embedded default preset only
 /// counts with `--yes`: without it, what the user did not give is missing,
 /// and validation names it with the flag that would supply it.
+///
+/// `fit` runs when a preset lies under the user's answers: it gets the
+/// layered document and what the user gave alone, and makes the preset's
+/// defaults fit the answers given (`model::defaults::fit`).
 pub fn layer(
     sources: &Sources,
     read: impl Fn(&Path) -> std::io::Result<String>,
+    fit: impl Fn(&mut Value, &Value),
 ) -> Result<Value, Vec<Problem>> {
     let mut problems = Vec::new();
     let base_name = match &sources.preset {
@@ -137,7 +142,7 @@ pub fn layer(
         let _ = apply_set(&mut given, assignment);
     }
     if base_name.is_some() {
-        fit_defaults(&mut doc, &given);
+        fit(&mut doc, &given);
     }
     if problems.is_empty() {
         // Bounds and characters first: nothing else reads a document that
@@ -148,18 +153,6 @@ pub fn layer(
         Ok(doc)
     } else {
         Err(problems)
-    }
-}
-
-/// A preset's defaults made to fit what the user gave: a home region
-/// given without a region list gets a list of that region, not the
-/// preset's (which would not hold it).
-fn fit_defaults(doc: &mut Value, given: &Value) {
-    let org = |v: &Value, key: &str| v.get("organization").and_then(|o| o.get(key)).cloned();
-    if let (Some(home), None) = (org(given, "home_region"), org(given, "regions"))
-        && let Some(Value::Mapping(organization)) = doc.get_mut("organization")
-    {
-        organization.insert(Value::String("regions".into()), Value::Sequence(vec![home]));
     }
 }
 

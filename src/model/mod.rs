@@ -6,6 +6,7 @@
 //! `infra`'s, and blueprints only place values, they never compute them.
 
 pub mod cidr;
+pub mod defaults;
 mod derive;
 pub mod ident;
 pub mod regions;
@@ -160,6 +161,15 @@ pub enum Compute {
 
 impl Compute {
     pub const NAMES: &'static [&'static str] = &["ecs", "lambda", "ec2"];
+    const ALL: [Compute; 3] = [Compute::Ecs, Compute::Lambda, Compute::Ec2];
+
+    /// The compute an answer names (`NAMES`), if any.
+    pub fn parse(name: &str) -> Option<Compute> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
+    }
 
     /// The names of the strategies this compute offers, the default first
     /// (`Strategy::offered`).

@@ -706,3 +706,50 @@ fn the_man_page_has_a_section_for_every_subcommand_and_flag() {
         );
     }
 }
+
+/// `--yes` fills what the answers given leave open with defaults that fit
+/// them: Lambda gets a strategy it offers and no container port, a canary
+/// gets CodeDeploy's 10 % every 5 minutes.
+#[test]
+fn yes_fills_deploy_defaults_that_fit_the_given_compute_and_strategy() {
+    for (sets, want) in [
+        (
+            vec![
+                "pipeline.deploy.compute=lambda",
+                "pipeline.build.runtime=python",
+            ],
+            "    compute: lambda\n    strategy: canary\n    traffic_percent: 10\n    interval_minutes: 5\n",
+        ),
+        (
+            vec!["pipeline.deploy.strategy=canary"],
+            "    compute: ecs\n    strategy: canary\n    traffic_percent: 10\n    interval_minutes: 5\n",
+        ),
+        (
+            vec![
+                "pipeline.deploy.strategy=linear",
+                "pipeline.deploy.traffic_percent=25",
+            ],
+            "    compute: ecs\n    strategy: linear\n    traffic_percent: 25\n    interval_minutes: 1\n",
+        ),
+    ] {
+        let (_tmp, target) = fresh_target();
+        let mut cmd = lzgen();
+        cmd.args(["new", target.to_str().expect("utf-8"), "--yes"]);
+        for set in &sets {
+            cmd.args(["--set", set]);
+        }
+        let out = cmd.output().expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{sets:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let answers = std::fs::read_to_string(target.join("lzgen.yaml")).expect("answers");
+        assert!(answers.contains(want), "{sets:?}:\n{answers}");
+        assert!(
+            !answers.contains("container_port") || !sets[0].contains("lambda"),
+            "{answers}"
+        );
+    }
+}

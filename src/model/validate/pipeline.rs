@@ -233,11 +233,7 @@ impl Validator {
         };
         let compute = self
             .choice(&d.compute, "pipeline.deploy.compute", Compute::NAMES)
-            .map(|c| match c {
-                "lambda" => Compute::Lambda,
-                "ec2" => Compute::Ec2,
-                _ => Compute::Ecs,
-            });
+            .and_then(Compute::parse);
         let strategy_text = self
             .required(&d.strategy, "pipeline.deploy.strategy")
             .cloned();
