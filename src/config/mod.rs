@@ -104,6 +104,21 @@ pub fn layer(
     read: impl Fn(&Path) -> std::io::Result<String>,
     fit: impl Fn(&mut Value, &Value),
 ) -> Result<Value, Vec<Problem>> {
+    if sources.preset.is_none()
+        && sources.config.is_none()
+        && sources.sets.is_empty()
+        && !sources.yes
+    {
+        return Err(vec![
+            Problem::new(
+                "--config",
+                "expected answers to render from, found none: no --config, --preset, --set or --yes",
+            )
+            .with_hint(
+                "pass --config lzgen.yaml, or --yes for the standard preset; `lzgen presets show standard > lzgen.yaml` starts a file to edit",
+            ),
+        ]);
+    }
     let mut problems = Vec::new();
     let base_name = match &sources.preset {
         Some(name) => Some(name.as_str()),

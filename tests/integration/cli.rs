@@ -230,13 +230,21 @@ fn a_piped_run_without_answers_lists_what_is_missing_and_never_waits() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: version: required, but not given (add `version: 1` at the top of the file)",
+            "error: --config: expected answers to render from, found none: no --config, --preset, --set or --yes (pass --config lzgen.yaml, or --yes",
         ))
+        .stderr(predicate::str::contains("version: 1").not())
+        .stderr(predicate::str::contains("Nothing was written."));
+    assert!(!target.exists());
+    // One answer given: every missing key is listed with its flag.
+    lzgen()
+        .args(["new", target.to_str().expect("utf-8"), "--set", "version=1"])
+        .write_stdin("")
+        .assert()
+        .code(2)
         .stderr(predicate::str::contains(
             "error: organization: required, but not given (supply it in --config FILE or with --set organization=...; --preset NAME or --yes takes a complete default)",
         ))
         .stderr(predicate::str::contains("error: accounts: required, but not given"))
-        .stderr(predicate::str::contains("error: pipeline: required, but not given"))
         .stderr(predicate::str::contains("problems; nothing was written."));
     assert!(!target.exists());
 }

@@ -153,7 +153,7 @@ fn a_run_with_stdin_from_dev_null_exits_2_at_once() {
     assert_eq!(status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("error: organization: required, but not given"),
+        stderr.contains("error: --config: expected answers to render from, found none"),
         "{stderr}"
     );
     assert!(stderr.contains("--yes"), "{stderr}");
