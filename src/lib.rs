@@ -57,8 +57,27 @@ pub fn resolve(
             // model: say it once.
             let reported: Vec<String> = problems.iter().map(|q| q.key.clone()).collect();
             problems.extend(more.into_iter().filter(|p| !reported.contains(&p.key)));
+            if sources.yes || sources.preset.is_some() {
+                removed_on_purpose(&mut problems);
+            }
             Err(Error::Invalid(problems))
         }
+    }
+}
+
+/// Under `--yes` or a preset every key has a value, so a missing one was
+/// removed (a `null` in `--config` or `--set`): the hint says that, rather
+/// than suggest the `--yes` or preset the user already gave.
+fn removed_on_purpose(problems: &mut [Problem]) {
+    for p in problems
+        .iter_mut()
+        .filter(|p| p.message == "required, but not given")
+    {
+        let hint = format!(
+            "the preset under your answers had it, so a `null` in --config or --set removed it; give it a value with --set {}=VALUE or in --config FILE",
+            p.key
+        );
+        *p = Problem::new(p.key.clone(), p.message.clone()).with_hint(hint);
     }
 }
 

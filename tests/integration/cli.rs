@@ -761,3 +761,20 @@ fn yes_fills_deploy_defaults_that_fit_the_given_compute_and_strategy() {
         );
     }
 }
+
+/// Under --yes a missing key was removed on purpose: the hint says so and
+/// does not suggest --yes again.
+#[test]
+fn a_key_nulled_under_yes_is_explained_without_suggesting_yes() {
+    let out = lzgen()
+        .args(["validate", "--yes", "--set", "organization.name=null"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: organization.name: required, but not given (the preset under your answers had it, so a `null` in --config or --set removed it; give it a value with --set organization.name=VALUE"),
+        "{err}"
+    );
+    assert!(!err.contains("--yes takes"), "{err}");
+}
