@@ -126,6 +126,21 @@ impl Pristine {
     }
 }
 
+/// A file of the repo at `dir` as text, or None when absent. A link or a
+/// folder where a file should be is never followed: it reads as a text no
+/// render produces, so it counts as an edit.
+pub fn read_file(dir: &std::path::Path, path: &str) -> std::io::Result<Option<String>> {
+    let full = dir.join(path);
+    match std::fs::symlink_metadata(&full) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+        Ok(meta) if !meta.is_file() => Ok(Some(String::from("\u{0}not a plain file"))),
+        Ok(_) => {
+            std::fs::read(&full).map(|bytes| Some(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
+}
+
 /// The files of the repo at `dir` edited since lzgen last wrote it: each
 /// generated file whose text differs from the record, and `lzgen.yaml` if
 /// it differs from the answers written. Empty when there is no readable
@@ -137,22 +152,12 @@ pub fn edited_files(dir: &std::path::Path) -> std::io::Result<Vec<String>> {
     let Ok(base) = Pristine::decode(&bytes) else {
         return Ok(Vec::new());
     };
-    // A link or a folder where a file was is an edit; nothing is followed.
-    let read = |path: &str| -> std::io::Result<Option<Vec<u8>>> {
-        let full = dir.join(path);
-        match std::fs::symlink_metadata(&full) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-            Ok(meta) if !meta.is_file() => Ok(Some(Vec::new())),
-            Ok(_) => std::fs::read(&full).map(Some),
-        }
-    };
     let mut edited = Vec::new();
-    if read(ANSWERS)?.is_some_and(|text| text != base.answers.as_bytes()) {
+    if read_file(dir, ANSWERS)?.is_some_and(|text| text != base.answers) {
         edited.push(ANSWERS.to_string());
     }
     for (path, file) in &base.files {
-        if read(path)?.is_some_and(|text| text != file.text.as_bytes()) {
+        if read_file(dir, path)?.is_some_and(|text| text != file.text) {
             edited.push(path.clone());
         }
     }

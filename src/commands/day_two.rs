@@ -142,24 +142,12 @@ fn render_again(dir: &Path) -> Result<Again, Error> {
     })
 }
 
-/// A file of the repo as text, or None when absent. A link or a folder is
-/// read as "something else" (never followed), which equals no render.
+/// A file of the repo as text (`state::read_file`).
 fn read_repo(dir: &Path, path: &str) -> Result<Option<String>, Error> {
-    let full = dir.join(path);
-    match fs::symlink_metadata(&full) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Io {
-            path: full,
-            source: e,
-        }),
-        Ok(meta) if !meta.is_file() => Ok(Some(String::from("\u{0}not a plain file"))),
-        Ok(_) => fs::read(&full)
-            .map(|bytes| Some(String::from_utf8_lossy(&bytes).into_owned()))
-            .map_err(|e| Error::Io {
-                path: full,
-                source: e,
-            }),
-    }
+    state::read_file(dir, path).map_err(|source| Error::Io {
+        path: dir.join(path),
+        source,
+    })
 }
 
 /// One generated path, three ways.
