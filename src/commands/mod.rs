@@ -186,7 +186,10 @@ fn new_interactive(
         && let Ok(resolved) = resolve_inputs(inputs)
     {
         let files = generate(&resolved)?;
-        return confirm_and_write(dir, &resolved, &files, force, prompter);
+        return match confirm(dir, &resolved, &files, false, prompter)? {
+            Next::Write => write_after_summary(dir, &resolved, &files, force),
+            Next::Change | Next::Stop => Ok(nothing_written()),
+        };
     }
     let mut start = sources(inputs);
     start.yes = true;
@@ -196,42 +199,89 @@ fn new_interactive(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let answers = crate::wizard::Wizard::new(answers)
-        .run(prompter)
-        .map_err(wizard_error)?;
-    let (zone, warnings) = crate::model::build(&answers).map_err(Error::Invalid)?;
-    let resolved = Resolved {
-        answers,
-        units: crate::infra::Units::derive(&zone),
-        zone,
-        warnings,
-    };
-    let files = generate(&resolved)?;
-    confirm_and_write(dir, &resolved, &files, force, prompter)
+    let mut wizard = crate::wizard::Wizard::new(answers);
+    let mut asked = wizard.ask(prompter, None).map_err(wizard_error)?;
+    loop {
+        let answers = wizard.answers().clone();
+        let (zone, warnings) = crate::model::build(&answers).map_err(Error::Invalid)?;
+        let resolved = Resolved {
+            answers,
+            units: crate::infra::Units::derive(&zone),
+            zone,
+            warnings,
+        };
+        let files = generate(&resolved)?;
+        match confirm(dir, &resolved, &files, true, prompter)? {
+            Next::Write => return write_after_summary(dir, &resolved, &files, force),
+            Next::Stop => return Ok(nothing_written()),
+            Next::Change => {
+                // Back to one question; every other answer stays.
+                let questions = crate::wizard::changeable(&asked);
+                let labels: Vec<String> = questions
+                    .iter()
+                    .map(|q| format!("{}: {}", q.prompt, q.answer))
+                    .collect();
+                let i = prompter
+                    .choose("change", "Change which answer?", &labels)
+                    .map_err(wizard_error)?;
+                asked = wizard
+                    .ask(prompter, Some(&questions[i].key))
+                    .map_err(wizard_error)?;
+            }
+        }
+    }
 }
 
-fn confirm_and_write(
+/// What the person chose at the summary.
+enum Next {
+    Write,
+    Change,
+    Stop,
+}
+
+/// Shows the warnings and the summary, and asks what next: write, go back
+/// to an answer (when the wizard asked any), or stop.
+fn confirm(
     dir: &Path,
     resolved: &Resolved,
     files: &[crate::render::RenderedFile],
-    force: bool,
+    can_change: bool,
     prompter: &mut dyn crate::wizard::Prompter,
-) -> Result<Report, Error> {
+) -> Result<Next, Error> {
     for warning in &resolved.warnings {
         prompter.warn(&format!("warning: {warning}"));
     }
     prompter.show(&summary::before_writing(&resolved.zone, files));
-    let go = prompter
-        .confirm("write", &format!("Write to {}?", dir.display()), true)
-        .map_err(wizard_error)?;
-    if !go {
-        let mut report = Report {
-            text: "Nothing was written.\n".into(),
-            ..Report::default()
-        };
-        report.json.insert("written".into(), json!(false));
-        return Ok(report);
+    let mut items = vec![(Next::Write, format!("Write to {}", dir.display()))];
+    if can_change {
+        items.push((
+            Next::Change,
+            "Change an answer (the others are kept)".to_string(),
+        ));
     }
+    items.push((Next::Stop, "Stop without writing anything".to_string()));
+    let labels: Vec<String> = items.iter().map(|(_, l)| l.clone()).collect();
+    let i = prompter
+        .select("write", "What next?", &labels, 0)
+        .map_err(wizard_error)?;
+    Ok(items.swap_remove(i).0)
+}
+
+fn nothing_written() -> Report {
+    let mut report = Report {
+        text: "Nothing was written.\n".into(),
+        ..Report::default()
+    };
+    report.json.insert("written".into(), json!(false));
+    report
+}
+
+fn write_after_summary(
+    dir: &Path,
+    resolved: &Resolved,
+    files: &[crate::render::RenderedFile],
+    force: bool,
+) -> Result<Report, Error> {
     let mut report = write_and_report(dir, resolved, files, force)?;
     // The warnings were shown before the summary.
     report.warnings.clear();

@@ -4,7 +4,7 @@ use super::*;
 
 impl Wizard {
     pub(super) fn governance(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
-        p.show("\nGuardrails, security services, logging and notifications");
+        p.section("Guardrails, security services, logging and notifications");
         let kinds = model::SCP_KINDS;
         let items: Vec<String> = kinds.iter().map(|(k, d)| format!("{k}: {d}")).collect();
         let chosen = self

@@ -9,10 +9,13 @@
 
 mod governance;
 mod organization;
+mod picker;
 mod pipeline;
+mod review;
 mod scripted;
 mod terminal;
 
+pub use review::{Asked, changeable};
 pub use scripted::{Reply, ScriptedPrompter};
 pub use terminal::TerminalPrompter;
 
@@ -43,6 +46,10 @@ pub trait Prompter {
     ) -> io::Result<usize> {
         self.select(key, prompt, items, default)
     }
+    /// A list with type-to-search and no suggestion: a menu.
+    fn choose(&mut self, key: &str, prompt: &str, items: &[String]) -> io::Result<usize> {
+        self.search(key, prompt, items, 0)
+    }
     fn multi_select(
         &mut self,
         key: &str,
@@ -50,8 +57,12 @@ pub trait Prompter {
         items: &[String],
         defaults: &[bool],
     ) -> io::Result<Vec<usize>>;
-    /// Something to read: a heading, the current layout.
+    /// Something to read: the current layout, a summary.
     fn show(&mut self, text: &str);
+    /// The heading of a group of questions.
+    fn section(&mut self, title: &str) {
+        self.show(&format!("\n{title}"));
+    }
     /// Why an answer was refused.
     fn refuse(&mut self, text: &str);
     /// Something valid that deserves a look.
@@ -64,6 +75,12 @@ pub trait Prompter {
 #[derive(Debug, Clone)]
 pub struct Wizard {
     answers: Answers,
+    /// The answers the wizard started from, to tell a suggestion that
+    /// followed them from a value chosen for itself.
+    initial: Answers,
+    /// Suggestions made that followed other answers: taken as they were,
+    /// they follow those answers again when the wizard goes back.
+    suggested: Vec<String>,
 }
 
 const EMAIL_PATTERN_DEFAULT: &str = "aws+{account}@example.com";
@@ -71,11 +88,38 @@ const EMAIL_PATTERN_DEFAULT: &str = "aws+{account}@example.com";
 impl Wizard {
     /// Starts from complete answers (a preset, or a file merged over one).
     pub fn new(start: Answers) -> Self {
-        Wizard { answers: start }
+        Wizard {
+            initial: start.clone(),
+            answers: start,
+            suggested: Vec::new(),
+        }
+    }
+
+    fn initial_org_name(&self) -> String {
+        let org = self.initial.organization.as_ref();
+        org.and_then(|o| o.name.clone()).unwrap_or_default()
+    }
+
+    fn initial_application(&self) -> String {
+        let pipeline = self.initial.pipeline.as_ref();
+        pipeline
+            .and_then(|p| p.application.clone())
+            .unwrap_or_default()
     }
 
     /// Asks every question that applies, in order; returns the answers.
     pub fn run(mut self, p: &mut dyn Prompter) -> io::Result<Answers> {
+        self.ask(p, None)?;
+        Ok(self.answers)
+    }
+
+    /// Asks every question that applies, in order, or (with `from`) goes
+    /// back to the question with that key: the questions before it keep
+    /// their answers unasked, and so do the groups after its own (see
+    /// `review`). Returns each question with its answer.
+    pub fn ask(&mut self, p: &mut dyn Prompter, from: Option<&str>) -> io::Result<Vec<Asked>> {
+        let mut replay = review::Replay::new(p, from);
+        let p = &mut replay;
         p.show("Answer a few questions; Enter takes the suggestion in brackets. Ctrl-C stops without writing anything.");
         self.organization(p)?;
         self.layout(p)?;
@@ -83,7 +127,12 @@ impl Wizard {
         self.application(p)?;
         self.deploy(p)?;
         self.governance(p)?;
-        Ok(self.answers)
+        Ok(replay.asked)
+    }
+
+    /// The answers so far.
+    pub fn answers(&self) -> &Answers {
+        &self.answers
     }
 
     fn org(&mut self) -> &mut config::Organization {

@@ -4,7 +4,7 @@ use super::*;
 
 impl Wizard {
     pub(super) fn organization(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
-        p.show("\nThe organization");
+        p.section("The organization");
         let name = self.org().name.clone().unwrap_or_default();
         self.ask_text(
             p,
@@ -70,13 +70,15 @@ impl Wizard {
             .clone()
             .unwrap_or_else(|| "us-east-1".into());
         let at = all.iter().position(|r| r.code == home).unwrap_or(0);
-        let chosen = all[p.search(
-            "organization.home_region",
-            "Home region (type to search)",
-            &labels,
-            at,
-        )?];
-        let previous: Vec<String> = self.org().regions.clone().unwrap_or_default();
+        let chosen = all[p.search("organization.home_region", "Home region", &labels, at)?];
+        // The further regions chosen before stay ticked; the old home region
+        // does not (it was home, not a further region, and a new home was
+        // just chosen in its place).
+        let old_home = self.org().home_region.clone();
+        let previous: Vec<String> = (self.org().regions.clone().unwrap_or_default())
+            .into_iter()
+            .filter(|code| Some(code) != old_home.as_ref())
+            .collect();
         self.org().home_region = Some(chosen.code.to_string());
 
         let others: Vec<&regions::Region> = all
@@ -93,7 +95,7 @@ impl Wizard {
             .collect();
         let picked = p.multi_select(
             "organization.regions",
-            "Further regions (space to toggle, Enter when done)",
+            "Further regions",
             &labels,
             &defaults,
         )?;
@@ -104,7 +106,7 @@ impl Wizard {
     }
 
     pub(super) fn layout(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
-        p.show("\nAccounts and organizational units");
+        p.section("Accounts and organizational units");
         let mut items = vec![format!(
             "Keep the current layout ({} accounts)",
             self.accounts().len()
@@ -292,7 +294,7 @@ impl Wizard {
         if !p.confirm(
             "accounts.existing",
             "Do some of these accounts exist already (you have their IDs)?",
-            false,
+            self.accounts().iter().any(|a| a.id.is_some()),
         )? {
             return Ok(());
         }

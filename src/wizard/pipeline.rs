@@ -5,7 +5,7 @@ use crate::model::Strategy;
 
 impl Wizard {
     pub(super) fn application(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
-        p.show("\nThe application the pipeline delivers");
+        p.section("The application the pipeline delivers");
         let app = self.pipeline().application.clone().unwrap_or_default();
         self.ask_text(
             p,
@@ -33,19 +33,29 @@ impl Wizard {
             &providers,
             at,
         )?];
-        let (prompt, fallback) = match provider {
-            "codecommit" => ("CodeCommit repository name", app.clone()),
-            "s3" => (
-                "Bucket and key of the zip (bucket/key)",
-                format!("{app}-source/{app}.zip"),
-            ),
-            _ => ("Repository (owner/name)", format!("my-org/{app}")),
+        let prompt = match provider {
+            "codecommit" => "CodeCommit repository name",
+            "s3" => "Bucket and key of the zip (bucket/key)",
+            _ => "Repository (owner/name)",
         };
-        let repo_default = if source.provider.as_deref() == Some(provider) {
-            source.repository.clone().unwrap_or(fallback)
-        } else {
-            fallback
-        };
+        // The suggestion follows the answers above (`acme/shop` for the
+        // organization acme and the application shop), unless the
+        // repository was answered for itself: a value that is not what the
+        // starting answers would have suggested.
+        let org = self.org().name.clone().unwrap_or_default();
+        let app = self.pipeline().application.clone().unwrap_or_default();
+        let initial_org = self.initial_org_name();
+        let initial_app = self.initial_application();
+        let chosen_before = source.repository.clone().filter(|r| {
+            source.provider.as_deref() == Some(provider)
+                && *r != suggested_repository(provider, &initial_org, &initial_app)
+                && !self.suggested.contains(r)
+        });
+        let repo_default = chosen_before.unwrap_or_else(|| {
+            let suggestion = suggested_repository(provider, &org, &app);
+            self.suggested.push(suggestion.clone());
+            suggestion
+        });
         self.ask_text(
             p,
             "pipeline.source.repository",
@@ -98,7 +108,7 @@ impl Wizard {
     }
 
     pub(super) fn deploy(&mut self, p: &mut dyn Prompter) -> io::Result<()> {
-        p.show("\nHow releases reach the workload accounts");
+        p.section("How releases reach the workload accounts");
         let current = self.pipeline().deploy.clone().unwrap_or_default();
         let computes = [
             "ECS (containers on Fargate)".to_string(),
@@ -172,17 +182,22 @@ impl Wizard {
                 },
             )?;
         }
-        let port = current.container_port.unwrap_or(8080).to_string();
-        self.ask_text(
-            p,
-            "pipeline.deploy.container_port",
-            "Port the container listens on",
-            &port,
-            |a, v| {
-                deploy_of(a).container_port = Some(number(v, "a port from 1 to 65535")?);
-                Ok(())
-            },
-        )?;
+        if compute == Compute::Lambda {
+            // A function has no port to listen on.
+            deploy_of(&mut self.answers).container_port = None;
+        } else {
+            let port = current.container_port.unwrap_or(8080).to_string();
+            self.ask_text(
+                p,
+                "pipeline.deploy.container_port",
+                "Port the container listens on",
+                &port,
+                |a, v| {
+                    deploy_of(a).container_port = Some(number(v, "a port from 1 to 65535")?);
+                    Ok(())
+                },
+            )?;
+        }
         let path = current
             .health_check_path
             .unwrap_or_else(|| "/healthz".into());
@@ -228,5 +243,14 @@ impl Wizard {
                 Ok(())
             },
         )
+    }
+}
+
+/// The source location the wizard suggests for an application.
+fn suggested_repository(provider: &str, org: &str, app: &str) -> String {
+    match provider {
+        "codecommit" => app.to_string(),
+        "s3" => format!("{org}-{app}-source/{app}.zip"),
+        _ => format!("{org}/{app}"),
     }
 }

@@ -2,9 +2,10 @@
 //! knows about dialoguer; prompts go to stderr, so stdout stays for results.
 
 use super::Prompter;
+use super::picker::Picker;
 use dialoguer::console::{Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, FuzzySelect, Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input, Select};
 use std::io;
 
 pub struct TerminalPrompter {
@@ -72,9 +73,13 @@ impl Prompter for TerminalPrompter {
     }
 
     fn confirm(&mut self, _key: &str, prompt: &str, default: bool) -> io::Result<bool> {
+        // y or n, then Enter: without waiting for Enter, a habitual `n⏎`
+        // answered this question with `n` and the next one with its
+        // suggestion.
         Confirm::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .default(default)
+            .wait_for_newline(true)
             .interact_on(&self.term)
             .map_err(io_error)
     }
@@ -102,13 +107,19 @@ impl Prompter for TerminalPrompter {
         items: &[String],
         default: usize,
     ) -> io::Result<usize> {
-        FuzzySelect::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .max_length(8)
-            .items(items)
-            .default(default)
-            .interact_on(&self.term)
-            .map_err(io_error)
+        let mut picker = Picker::one(items, default);
+        picker.run(&self.term, self.theme.as_ref(), prompt)?;
+        picker
+            .chosen()
+            .ok_or_else(|| io::Error::other("nothing was chosen"))
+    }
+
+    fn choose(&mut self, _key: &str, prompt: &str, items: &[String]) -> io::Result<usize> {
+        let mut picker = Picker::menu(items);
+        picker.run(&self.term, self.theme.as_ref(), prompt)?;
+        picker
+            .chosen()
+            .ok_or_else(|| io::Error::other("nothing was chosen"))
     }
 
     fn multi_select(
@@ -118,12 +129,9 @@ impl Prompter for TerminalPrompter {
         items: &[String],
         defaults: &[bool],
     ) -> io::Result<Vec<usize>> {
-        MultiSelect::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .defaults(defaults)
-            .interact_on(&self.term)
-            .map_err(io_error)
+        let mut picker = Picker::many(items, defaults);
+        picker.run(&self.term, self.theme.as_ref(), prompt)?;
+        Ok(picker.ticked())
     }
 
     fn show(&mut self, text: &str) {

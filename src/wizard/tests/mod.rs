@@ -66,6 +66,11 @@ fn defaults_except(overrides: &[(&str, Reply)]) -> Vec<(String, Reply)> {
     script
 }
 
+/// The script without any answer for `key`: a question that must not be asked.
+fn without(script: Vec<(String, Reply)>, key: &str) -> Vec<(String, Reply)> {
+    script.into_iter().filter(|(k, _)| k != key).collect()
+}
+
 fn run(start: Answers, script: Vec<(String, Reply)>) -> (Answers, ScriptedPrompter) {
     let mut p = ScriptedPrompter::new(script);
     let answers = Wizard::new(start).run(&mut p).expect("the wizard finishes");
@@ -305,14 +310,21 @@ fn existing_account_ids_are_validated() {
 
 #[test]
 fn lambda_canary_offers_only_lambda_strategies() {
+    let script = defaults_except(&[
+        ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
+        ("pipeline.deploy.strategy", Reply::Pick("canary".into())),
+        ("pipeline.deploy.traffic_percent", Reply::Text("10".into())),
+        ("pipeline.deploy.interval_minutes", Reply::Text("5".into())),
+    ]);
+    // A function has no container port: the question is not asked.
     let (answers, p) = run(
         standard(),
-        defaults_except(&[
-            ("pipeline.deploy.compute", Reply::Pick("Lambda".into())),
-            ("pipeline.deploy.strategy", Reply::Pick("canary".into())),
-            ("pipeline.deploy.traffic_percent", Reply::Text("10".into())),
-            ("pipeline.deploy.interval_minutes", Reply::Text("5".into())),
-        ]),
+        without(script, "pipeline.deploy.container_port"),
+    );
+    assert!(
+        !p.asked
+            .iter()
+            .any(|k| k == "pipeline.deploy.container_port")
     );
     let offered: Vec<String> = p.offered["pipeline.deploy.strategy"]
         .iter()
@@ -334,7 +346,69 @@ fn lambda_canary_offers_only_lambda_strategies() {
         ),
         (Some("lambda"), Some("canary"), Some(10), Some(5))
     );
-    assert!(model::build(&answers).is_ok());
+    assert_eq!(deploy.container_port, None);
+    let (_, warnings) = model::build(&answers).expect("valid");
+    assert!(
+        !warnings.iter().any(|w| w.key.contains("container_port")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_new_home_region_leaves_the_old_one_unticked_and_keeps_the_others() {
+    let mut start = standard();
+    start.organization.as_mut().expect("org").regions =
+        Some(vec!["us-east-1".into(), "eu-west-1".into()]);
+    let (answers, _) = run(
+        start,
+        defaults_except(&[(
+            "organization.home_region",
+            Reply::Pick("eu-central-1".into()),
+        )]),
+    );
+    let org = answers.organization.expect("org");
+    assert_eq!(org.home_region.as_deref(), Some("eu-central-1"));
+    assert_eq!(
+        org.regions.as_deref(),
+        Some(&["eu-central-1".to_string(), "eu-west-1".to_string()][..])
+    );
+}
+
+fn repository(answers: &Answers) -> Option<String> {
+    let pipeline = answers.pipeline.as_ref()?;
+    pipeline.source.as_ref()?.repository.clone()
+}
+
+#[test]
+fn the_repository_suggestion_follows_the_organization_and_application() {
+    let (answers, _) = run(
+        standard(),
+        defaults_except(&[
+            ("organization.name", Reply::Text("globex".into())),
+            ("pipeline.application", Reply::Text("shop".into())),
+        ]),
+    );
+    assert_eq!(repository(&answers).as_deref(), Some("globex/shop"));
+
+    // One chosen for itself is kept.
+    let mut start = standard();
+    let pipeline = start.pipeline.as_mut().expect("pipeline");
+    pipeline.source.as_mut().expect("source").repository = Some("someone/else".into());
+    let (answers, _) = run(
+        start,
+        defaults_except(&[("pipeline.application", Reply::Text("shop".into()))]),
+    );
+    assert_eq!(repository(&answers).as_deref(), Some("someone/else"));
+
+    // CodeCommit suggests the application's name.
+    let (answers, _) = run(
+        standard(),
+        defaults_except(&[
+            ("pipeline.application", Reply::Text("shop".into())),
+            ("pipeline.source.provider", Reply::Pick("CodeCommit".into())),
+        ]),
+    );
+    assert_eq!(repository(&answers).as_deref(), Some("shop"));
 }
 
 #[test]
@@ -430,3 +504,5 @@ fn choosing_terraform_asks_how_its_state_is_locked() {
     );
     assert!(!ALL_DEFAULTS.contains(&"terraform.state_locking"));
 }
+
+mod review;
