@@ -44,7 +44,12 @@ pub enum Command {
         force: bool,
     },
     /// Print what `new` would write, and a summary of the organization; write nothing.
+    ///
+    /// Given DIR, a repository lzgen generated: what `lzgen update DIR`
+    /// would change there (the same as `update --dry-run`).
     Plan {
+        /// A repository lzgen generated, to plan an update of.
+        dir: Option<PathBuf>,
         #[command(flatten)]
         inputs: Inputs,
     },

@@ -35,6 +35,9 @@ pub struct Resolved {
     /// How the zone is deployed: stacks, Terraform roots, file layout.
     pub units: infra::Units,
     pub warnings: Vec<Warning>,
+    /// The keys not given that took a documented default, with their
+    /// values (`config::Layered::defaulted`).
+    pub defaulted: Vec<(String, String)>,
 }
 
 /// Layers the sources and validates them, collecting every problem.
@@ -42,14 +45,15 @@ pub fn resolve(
     sources: &Sources,
     read: impl Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Resolved, Error> {
-    let doc = config::layer(sources, read, model::defaults::fit).map_err(Error::Invalid)?;
-    let (answers, mut problems) = config::answers_from_value(doc);
+    let layered = config::layer(sources, read, model::defaults::fit).map_err(Error::Invalid)?;
+    let (answers, mut problems) = config::answers_from_value(layered.doc);
     match model::build(&answers) {
         Ok((zone, warnings)) if problems.is_empty() => Ok(Resolved {
             answers,
             units: infra::Units::derive(&zone),
             zone,
             warnings,
+            defaulted: layered.defaulted,
         }),
         Ok(_) => Err(Error::Invalid(problems)),
         Err(more) => {

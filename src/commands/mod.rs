@@ -57,7 +57,11 @@ pub fn run(cli: &Cli) -> u8 {
                 new(dir, inputs, *force)
             }
         }
-        Command::Plan { inputs } => plan(inputs),
+        Command::Plan {
+            dir: Some(dir),
+            inputs,
+        } => refuse_inputs_with_dir(inputs).and_then(|()| day_two::update(dir, true)),
+        Command::Plan { dir: None, inputs } => plan(inputs),
         Command::Validate { inputs } => validate(inputs),
         Command::Check { dir } => day_two::check(dir),
         Command::Update { dir, dry_run } => day_two::update(dir, *dry_run),
@@ -153,13 +157,18 @@ fn write_and_report(
         });
     }
     report.text = format!(
-        "Wrote {files} files ({bytes} bytes) to {dir}.\n\nNext steps:\n  cd {dir}\n{steps}\n\
+        "{defaults}Wrote {files} files ({bytes} bytes) to {dir}.\n\nNext steps:\n  cd {dir}\n{steps}\n\
          {dir}/lzgen.yaml holds these answers. To change the landing zone, edit it and run\n  \
          lzgen update {dir}\nwhich keeps any edits made to the generated files. In CI,\n  \
          lzgen check {dir}\nfails when a generated file is stale or was edited by hand.\n",
+        defaults = with_blank_line(summary::defaults(&resolved.defaulted)),
         files = written.files,
         bytes = written.bytes,
         dir = dir.display(),
+    );
+    report.json.insert(
+        "defaults".into(),
+        summary::defaults_json(&resolved.defaulted),
     );
     report
         .json
@@ -193,9 +202,9 @@ fn new_interactive(
     }
     let mut start = sources(inputs);
     start.yes = true;
-    let doc =
+    let layered =
         config::layer(&start, read_file, crate::model::defaults::fit).map_err(Error::Invalid)?;
-    let (answers, problems) = config::answers_from_value(doc);
+    let (answers, problems) = config::answers_from_value(layered.doc);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -209,6 +218,7 @@ fn new_interactive(
             units: crate::infra::Units::derive(&zone),
             zone,
             warnings,
+            defaulted: Vec::new(),
         };
         let files = generate(&resolved)?;
         match confirm(dir, &resolved, &files, true, prompter)? {
@@ -299,6 +309,32 @@ fn wizard_error(e: std::io::Error) -> Error {
     }
 }
 
+/// A paragraph followed by a blank line, or nothing.
+fn with_blank_line(text: String) -> String {
+    if text.is_empty() { text } else { text + "\n" }
+}
+
+/// `plan DIR` reads DIR/lzgen.yaml, as `update` does: answers given beside
+/// it would be left out of the plan, so they are refused.
+fn refuse_inputs_with_dir(inputs: &Inputs) -> Result<(), Error> {
+    let given = [
+        (inputs.config.is_some(), "--config"),
+        (inputs.preset.is_some(), "--preset"),
+        (!inputs.sets.is_empty(), "--set"),
+        (inputs.yes, "--yes"),
+    ];
+    match given.iter().find(|(on, _)| *on) {
+        None => Ok(()),
+        Some((_, flag)) => Err(Error::invalid(
+            Problem::new(
+                *flag,
+                format!("expected no answers beside DIR, found {flag}: `plan DIR` plans an update from DIR/lzgen.yaml"),
+            )
+            .with_hint("edit DIR/lzgen.yaml and run `lzgen plan DIR` again, or drop DIR to plan a new repo from these answers"),
+        )),
+    }
+}
+
 fn plan(inputs: &Inputs) -> Result<Report, Error> {
     let resolved = resolve_inputs(inputs)?;
     let files = generate(&resolved)?;
@@ -308,9 +344,14 @@ fn plan(inputs: &Inputs) -> Result<Report, Error> {
         ..Report::default()
     };
     report.text = format!(
-        "{}\n{}",
+        "{}{}\n{}",
+        with_blank_line(summary::defaults(&resolved.defaulted)),
         summary::organization(&resolved.zone),
         output::plan_tree(&format!("{name}-landing-zone"), &files)
+    );
+    report.json.insert(
+        "defaults".into(),
+        summary::defaults_json(&resolved.defaulted),
     );
     report.json.insert("files".into(), files_json(&files));
     report
@@ -341,11 +382,16 @@ fn validate(inputs: &Inputs) -> Result<Report, Error> {
     };
     let zone = &resolved.zone;
     report.text = format!(
-        "The answers are valid: {} accounts, {} OUs, {} region(s), {} pipeline stage(s).\n",
+        "{}The answers are valid: {} accounts, {} OUs, {} region(s), {} pipeline stage(s).\n",
+        with_blank_line(summary::defaults(&resolved.defaulted)),
         zone.accounts.len(),
         zone.ous.len(),
         zone.organization.regions.len(),
         zone.pipeline.stages.len()
+    );
+    report.json.insert(
+        "defaults".into(),
+        summary::defaults_json(&resolved.defaulted),
     );
     Ok(report)
 }

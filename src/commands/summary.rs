@@ -107,3 +107,31 @@ pub fn before_writing(lz: &LandingZone, files: &[crate::render::RenderedFile]) -
     out.push_str(&format!("Files: {} ({})\n", files.len(), counts.join(", ")));
     out
 }
+
+/// The keys that took a documented default, one per line; empty when none
+/// did (or when the user gave nothing, and every key is a preset's).
+pub fn defaults(defaulted: &[(String, String)]) -> String {
+    if defaulted.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "Defaults taken for {} key(s) not given (set any of them in lzgen.yaml or with --set):\n",
+        defaulted.len()
+    );
+    for (key, value) in defaulted {
+        out.push_str(&format!(
+            "  {key}: {}\n",
+            crate::text::printable(value, 200)
+        ));
+    }
+    out
+}
+
+pub fn defaults_json(defaulted: &[(String, String)]) -> serde_json::Value {
+    serde_json::Value::Array(
+        defaulted
+            .iter()
+            .map(|(key, value)| serde_json::json!({"key": key, "value": value}))
+            .collect(),
+    )
+}

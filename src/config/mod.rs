@@ -2,6 +2,7 @@
 //! inputs (preset < `--config` < `--set`) into one YAML document.
 
 mod answers;
+pub mod documented;
 mod emit;
 pub mod keys;
 pub mod limits;
@@ -92,18 +93,31 @@ pub struct Sources {
     pub yes: bool,
 }
 
-/// Layers the sources into one document. The embedded default preset only
-/// counts with `--yes`: without it, what the user did not give is missing,
-/// and validation names it with the flag that would supply it.
+/// The sources layered into one document, and the keys it took from a
+/// default rather than from the user.
+#[derive(Debug, Clone)]
+pub struct Layered {
+    pub doc: Value,
+    /// Each key the user did not give, with the value it got, in one line
+    /// (`documented::applied`). Empty when the user gave nothing at all
+    /// (`--yes` or a preset alone: every key is the preset's).
+    pub defaulted: Vec<(String, String)>,
+}
+
+/// Layers the sources into one document, over:
+/// - the preset named by `--preset`, or the default preset with `--yes`: a
+///   complete answer set;
+/// - otherwise the documented defaults (`documented::base`): the default
+///   preset without the keys no default can guess, which stay missing, and
+///   validation names them with the flag that would supply them.
 ///
-/// `fit` runs when a preset lies under the user's answers: it gets the
-/// layered document and what the user gave alone, and makes the preset's
-/// defaults fit the answers given (`model::defaults::fit`).
+/// `fit` gets the layered document and what the user gave alone, and makes
+/// the defaults fit the answers given (`model::defaults::fit`).
 pub fn layer(
     sources: &Sources,
     read: impl Fn(&Path) -> std::io::Result<String>,
     fit: impl Fn(&mut Value, &Value),
-) -> Result<Value, Vec<Problem>> {
+) -> Result<Layered, Vec<Problem>> {
     if sources.preset.is_none()
         && sources.config.is_none()
         && sources.sets.is_empty()
@@ -126,10 +140,15 @@ pub fn layer(
         None => None,
     };
     let mut doc = Value::Mapping(Mapping::new());
-    if let Some(name) = base_name {
-        match find_preset(name) {
+    match base_name {
+        Some(name) => match find_preset(name) {
             Ok(preset) => doc = parse_yaml(preset.yaml, name).map_err(|p| vec![p])?,
             Err(p) => problems.push(p),
+        },
+        None => {
+            let standard = find_preset(DEFAULT_PRESET).map_err(|p| vec![p])?;
+            let standard = parse_yaml(standard.yaml, DEFAULT_PRESET).map_err(|p| vec![p])?;
+            doc = documented::base(&standard);
         }
     }
     // What the user gave, apart from the preset under it.
@@ -156,19 +175,24 @@ pub fn layer(
         }
         let _ = apply_set(&mut given, assignment);
     }
-    if base_name.is_some() {
-        fit(&mut doc, &given);
-    }
     if problems.is_empty() {
         // Bounds and characters first: nothing else reads a document that
-        // is too large, too deep, tagged or holds hidden characters.
-        problems = limits::check_document(&doc);
+        // is too large, too deep, tagged or holds hidden characters. The
+        // user's answers are checked (the presets are lzgen's own), so a
+        // count in a message is of what the user wrote.
+        problems = limits::check_document(&given);
     }
-    if problems.is_empty() {
-        Ok(doc)
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    fit(&mut doc, &given);
+    let gave_something = given.as_mapping().is_some_and(|m| !m.is_empty());
+    let defaulted = if gave_something {
+        documented::applied(&doc, &given)
     } else {
-        Err(problems)
-    }
+        Vec::new()
+    };
+    Ok(Layered { doc, defaulted })
 }
 
 /// Merges `overlay` into `base`: mappings key by key, anything else replaced.

@@ -13,6 +13,13 @@
 //!   every minute (linear), CodeDeploy's own predefined steps; a step the
 //!   preset had is dropped when the strategy given shifts no traffic.
 //!
+//! - CloudFormation only: no `terraform` section;
+//! - an account without `ou`, where the OU tree is the default one (no
+//!   `organizational_units` given): the OU the tree has for its first role
+//!   (log-archive and security: `Security`; tooling and artifact:
+//!   `Deployment`; a workload: `Workloads/Prod` when a word of its name is
+//!   `prod` or `production`, else `Workloads/NonProd`).
+//!
 //! A strategy the user gave is never replaced, even one the compute does
 //! not offer: validation names it.
 
@@ -47,6 +54,17 @@ fn key(name: &str) -> Value {
 /// Makes `doc` (the preset with the user's answers over it) fit `given`
 /// (the user's answers alone).
 pub fn fit(doc: &mut Value, given: &Value) {
+    // Terraform's settings only where Terraform is written (config.md).
+    let iac = text(doc, &["organization", "iac"]);
+    if iac == Some("cloudformation")
+        && get(given, &["terraform"]).is_none()
+        && let Value::Mapping(top) = doc
+    {
+        top.shift_remove("terraform");
+    }
+    if get(given, &["organizational_units"]).is_none() {
+        place_accounts(doc);
+    }
     let home = get(given, &["organization", "home_region"]).cloned();
     if let (Some(home), None) = (home, get(given, &["organization", "regions"]))
         && let Some(org) = section(doc, &["organization"])
@@ -114,6 +132,59 @@ pub fn fit(doc: &mut Value, given: &Value) {
     }
 }
 
+/// Gives each account without `ou` the default tree's OU for its first role.
+fn place_accounts(doc: &mut Value) {
+    let mut paths = Vec::new();
+    ou_paths(get(doc, &["organizational_units"]), "", &mut paths);
+    let Some(Value::Sequence(accounts)) = doc.get_mut("accounts") else {
+        return;
+    };
+    for account in accounts.iter_mut().filter_map(Value::as_mapping_mut) {
+        if account.contains_key("ou") {
+            continue;
+        }
+        let name = account.get("name").and_then(Value::as_str).unwrap_or("");
+        let role = account
+            .get("roles")
+            .and_then(Value::as_sequence)
+            .and_then(|roles| roles.first())
+            .and_then(Value::as_str);
+        let ou = match role {
+            Some("log-archive" | "security") => "Security",
+            Some("tooling" | "artifact") => "Deployment",
+            Some("workload") if is_production(name) => "Workloads/Prod",
+            Some("workload") => "Workloads/NonProd",
+            _ => continue,
+        };
+        if paths.iter().any(|p| p == ou) {
+            account.insert(key("ou"), key(ou));
+        }
+    }
+}
+
+/// Whether a word of an account's name says production: `prod`,
+/// `shop-prod`, `production`; not `nonprod` or `preprod`.
+fn is_production(name: &str) -> bool {
+    name.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == "prod" || word == "production")
+}
+
+fn ou_paths(tree: Option<&Value>, parent: &str, out: &mut Vec<String>) {
+    for ou in tree.and_then(Value::as_sequence).into_iter().flatten() {
+        let Some(name) = ou.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let path = if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}/{name}")
+        };
+        ou_paths(ou.get("children"), &path, out);
+        out.push(path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +202,44 @@ mod tests {
         crate::config::merge(&mut doc, given.clone());
         fit(&mut doc, &given);
         doc
+    }
+
+    #[test]
+    fn accounts_without_an_ou_go_where_the_default_tree_has_their_role() {
+        let tree = "organizational_units: [{name: Security}, {name: Deployment}, \
+            {name: Workloads, children: [{name: NonProd}, {name: Prod}]}]\n";
+        let given = yaml(
+            "accounts: [{name: logs, roles: [log-archive]}, {name: ci, roles: [tooling, artifact]}, \
+             {name: dev, roles: [workload]}, {name: shop-prod, roles: [workload]}, \
+             {name: preprod, roles: [workload]}, {name: mine, roles: [workload], ou: Security}]",
+        );
+        let mut doc = yaml(tree);
+        crate::config::merge(&mut doc, given.clone());
+        fit(&mut doc, &given);
+        let ous: Vec<&str> = doc["accounts"]
+            .as_sequence()
+            .expect("accounts")
+            .iter()
+            .map(|a| a["ou"].as_str().unwrap_or("-"))
+            .collect();
+        assert_eq!(
+            ous,
+            [
+                "Security",
+                "Deployment",
+                "Workloads/NonProd",
+                "Workloads/Prod",
+                "Workloads/NonProd",
+                "Security"
+            ]
+        );
+        // A tree of the user's own: every `ou` is theirs to give.
+        let own = yaml(
+            "organizational_units: [{name: Apps}]\naccounts: [{name: dev, roles: [workload]}]",
+        );
+        let mut doc = own.clone();
+        fit(&mut doc, &own);
+        assert_eq!(doc["accounts"][0].get("ou"), None);
     }
 
     #[test]

@@ -273,7 +273,57 @@ pub fn schema() -> Value {
             }
         }
     }
+    // The keys no default can guess are required; every other key has the
+    // documented default (config.md, "Required keys and defaults").
+    for path in crate::config::documented::REQUIRED {
+        let (key, parents) = path.split_last().expect("a key path");
+        let parent = match parents {
+            [] => Some(String::new()),
+            _ => locate(&root, &parents.join(".")),
+        };
+        if let Some(node) = parent
+            .and_then(|p| root.pointer_mut(&p))
+            .and_then(Value::as_object_mut)
+        {
+            let required = node.entry("required").or_insert_with(|| json!([]));
+            if let Some(list) = required.as_array_mut() {
+                list.push(json!(key));
+            }
+        }
+    }
+    let mut defaults = Vec::new();
+    leaves(&crate::config::documented::defaults(), "", &mut defaults);
+    for (path, value) in defaults {
+        if let Some(node) = locate(&root, &path)
+            .and_then(|p| root.pointer_mut(&p))
+            .and_then(Value::as_object_mut)
+        {
+            node.insert("default".into(), value);
+        }
+    }
     root
+}
+
+/// Each key of a document whose value is not a mapping, with that value.
+fn leaves(doc: &serde_yaml::Value, at: &str, out: &mut Vec<(String, Value)>) {
+    match doc {
+        serde_yaml::Value::Mapping(map) => {
+            for (key, value) in map {
+                let Some(key) = key.as_str() else { continue };
+                let path = if at.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{at}.{key}")
+                };
+                leaves(value, &path, out);
+            }
+        }
+        value => {
+            if let Ok(json) = serde_json::to_value(value) {
+                out.push((at.to_string(), json));
+            }
+        }
+    }
 }
 
 /// The JSON pointer of the schema of the value at `path`, through `$ref`s

@@ -235,17 +235,44 @@ fn a_piped_run_without_answers_lists_what_is_missing_and_never_waits() {
         .stderr(predicate::str::contains("version: 1").not())
         .stderr(predicate::str::contains("Nothing was written."));
     assert!(!target.exists());
-    // One answer given: every missing key is listed with its flag.
-    lzgen()
+    // One answer given: every key without a documented default (config.md,
+    // "Required keys and defaults") is listed with its flag, and no other.
+    let out = lzgen()
         .args(["new", target.to_str().expect("utf-8"), "--set", "version=1"])
         .write_stdin("")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "error: organization: required, but not given (supply it in --config FILE or with --set organization=...; --preset NAME or --yes takes a complete default)",
-        ))
-        .stderr(predicate::str::contains("error: accounts: required, but not given"))
-        .stderr(predicate::str::contains("problems; nothing was written."));
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let missing: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: "))
+        .filter_map(|l| {
+            l.strip_suffix(")")
+                .and_then(|l| l.split_once(": required, but not given"))
+        })
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "organization.name",
+            "organization.home_region",
+            "accounts",
+            "pipeline.application",
+            "pipeline.source.provider",
+            "pipeline.source.repository"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: organization.name: required, but not given (supply it with --set organization.name=VALUE or in --config FILE; --yes takes the default, `acme`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("6 problems; nothing was written."),
+        "{stderr}"
+    );
     assert!(!target.exists());
 }
 
@@ -258,6 +285,7 @@ fn a_partial_config_lists_each_missing_key_with_its_flag() {
         .replace("  home_region: eu-west-1\n", "")
         .replace("    branch: main\n", "");
     fs::write(&config, partial).expect("write");
+    // The home region has no default; the branch has one (main).
     lzgen()
         .args(["validate", "--config"])
         .arg(&config)
@@ -266,21 +294,18 @@ fn a_partial_config_lists_each_missing_key_with_its_flag() {
         .stderr(predicate::str::contains(
             "error: organization.home_region: required, but not given (supply it with --set organization.home_region=VALUE or in --config FILE; --yes takes the default, `us-east-1`)",
         ))
-        .stderr(predicate::str::contains(
-            "error: pipeline.source.branch: required, but not given (supply it with --set pipeline.source.branch=VALUE or in --config FILE; --yes takes the default, `main`)",
-        ));
-    // --set supplies them.
+        .stderr(predicate::str::contains("branch").not())
+        .stderr(predicate::str::contains("\nNothing was written."));
+    // --set supplies it; the branch's default is listed.
     lzgen()
         .args(["validate", "--config"])
         .arg(&config)
-        .args([
-            "--set",
-            "organization.home_region=eu-west-1",
-            "--set",
-            "pipeline.source.branch=main",
-        ])
+        .args(["--set", "organization.home_region=eu-west-1"])
         .assert()
-        .success();
+        .success()
+        .stdout(predicate::str::contains(
+            "Defaults taken for 1 key(s) not given (set any of them in lzgen.yaml or with --set):\n  pipeline.source.branch: main\n",
+        ));
 }
 
 #[test]
@@ -777,4 +802,49 @@ fn a_key_nulled_under_yes_is_explained_without_suggesting_yes() {
         "{err}"
     );
     assert!(!err.contains("--yes takes"), "{err}");
+}
+
+/// A hand-written lzgen.yaml with only what has no default renders without
+/// --yes; the output lists each default taken, and the repo's lzgen.yaml
+/// writes them out, so it renders the same repo again.
+#[test]
+fn a_minimal_hand_written_file_renders_and_lists_its_defaults() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let target = tmp.path().join("repo");
+    let out = lzgen()
+        .arg("new")
+        .arg(&target)
+        .arg("--config")
+        .arg(repo_root().join("examples/minimal.yaml"))
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    for line in [
+        "Defaults taken for 15 key(s) not given",
+        "\n  organization.iac: cloudformation\n",
+        "\n  organization.regions: [eu-west-1]\n",
+        "\n  pipeline.source.branch: main\n",
+        "\n  pipeline.deploy: {compute: ecs, strategy: blue-green, container_port: 8080, health_check_path: /healthz}\n",
+        "\n  accounts[0].ou: Security\n",
+        "\n  accounts[3].ou: Workloads/NonProd\n",
+        "\n  accounts[4].ou: Workloads/Prod\n",
+    ] {
+        assert!(stdout.contains(line), "`{line}` in:\n{stdout}");
+    }
+    assert!(
+        !stdout.contains("terraform"),
+        "CloudFormation only: {stdout}"
+    );
+    let written = fs::read_to_string(target.join("lzgen.yaml")).expect("lzgen.yaml");
+    assert!(written.contains("    ou: Workloads/Prod\n"), "{written}");
+    // The written file has every key: nothing is defaulted from it.
+    lzgen()
+        .args(["validate", "--config"])
+        .arg(target.join("lzgen.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Defaults taken").not());
+    lzgen().arg("check").arg(&target).assert().success();
 }

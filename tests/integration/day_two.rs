@@ -283,3 +283,33 @@ fn a_repo_rendered_by_the_previous_lzgen_updates_cleanly() {
     assert_eq!(generated(&repo), generated(&fresh));
     assert_eq!(read(&repo, "lzgen.yaml"), previous.answers);
 }
+
+/// `plan DIR` on a generated repo shows what `update` would change there,
+/// exactly as `update --dry-run` does, and writes nothing; answers beside
+/// DIR are refused, as they would not be in the plan.
+#[test]
+fn plan_dir_is_update_dry_run() {
+    let (_tmp, repo) = fresh_target();
+    render(&repo);
+    edit(&repo, "lzgen.yaml", |t| {
+        t.replace(
+            "  regions: [us-east-1]\n",
+            "  regions: [us-east-1, eu-west-1]\n",
+        )
+    });
+    let before = read_tree(&repo);
+    let dir = repo.to_str().expect("utf-8");
+    let planned = run(&repo, &["plan", dir]);
+    assert_eq!(planned, run(&repo, &["update", "--dry-run", dir]));
+    assert_eq!(planned.0, 0);
+    assert!(planned.1.contains(ADDED_REGION), "{}", planned.1);
+    assert_eq!(read_tree(&repo), before, "plan wrote");
+
+    let out = lzgen().args(["plan", dir, "--yes"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: --yes: expected no answers beside DIR, found --yes"),
+        "{stderr}"
+    );
+}

@@ -139,3 +139,44 @@ fn a_bad_value_fails_the_schema_and_validate_alike() {
         );
     }
 }
+
+/// The keys with no default are required by the schema too, and each one
+/// missing is refused by `validate`, naming it.
+#[test]
+fn the_keys_without_a_default_are_required_by_both() {
+    let validator = jsonschema::validator_for(&schema()).expect("a valid JSON Schema");
+    let minimal = std::fs::read_to_string(repo_root().join("examples/minimal.yaml")).expect("read");
+    assert!(validator.is_valid(&as_json(&minimal)));
+    for (line, key) in [
+        (
+            "  home_region: eu-west-1        # the region list defaults to this one\n",
+            "organization.home_region",
+        ),
+        ("  application: shop\n", "pipeline.application"),
+        (
+            "    repository: globex/shop\n",
+            "pipeline.source.repository",
+        ),
+    ] {
+        assert!(minimal.contains(line), "{line}");
+        let without = minimal.replace(line, "");
+        assert!(
+            !validator.is_valid(&as_json(&without)),
+            "the schema takes a file without {key}"
+        );
+        let tmp = tempfile::tempdir().expect("tmp");
+        let file = tmp.path().join("lzgen.yaml");
+        std::fs::write(&file, &without).expect("write");
+        let out = lzgen()
+            .args(["validate", "--config"])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("error: {key}: required, but not given")),
+            "{stderr}"
+        );
+    }
+}
