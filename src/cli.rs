@@ -69,6 +69,9 @@ pub enum Command {
         /// A repository lzgen generated.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Your own blueprints, in place of the folder .lzgen/ recorded.
+        #[arg(long, value_name = "BLUEPRINTS")]
+        blueprints: Option<PathBuf>,
     },
     /// Render DIR again from its lzgen.yaml and merge the result into it.
     ///
@@ -84,6 +87,10 @@ pub enum Command {
         /// Print what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Your own blueprints, in place of the folder .lzgen/ recorded
+        /// (and recorded from now on).
+        #[arg(long, value_name = "BLUEPRINTS")]
+        blueprints: Option<PathBuf>,
     },
     /// Print the JSON Schema of lzgen.yaml, for editors.
     ///
@@ -107,6 +114,27 @@ pub enum Command {
     Presets {
         #[command(subcommand)]
         action: Option<PresetsAction>,
+    },
+    /// List the blueprints, or write them out to make your own.
+    Blueprints {
+        #[command(subcommand)]
+        action: BlueprintsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BlueprintsAction {
+    /// Each blueprint: the file it renders, and for what and when.
+    List,
+    /// Write blueprints into DIR (a missing or empty folder) to edit; then
+    /// render with `--blueprints DIR`. Files you leave out of DIR stay
+    /// lzgen's own.
+    Eject {
+        /// A missing or empty folder.
+        dir: PathBuf,
+        /// Blueprints to write (as `blueprints list` names them, or a
+        /// folder of them such as `cloudformation/tooling`); all without.
+        names: Vec<String>,
     },
 }
 
@@ -139,4 +167,10 @@ pub struct Inputs {
     /// Take the default (the standard preset) for every answer not given.
     #[arg(long, short, visible_alias = "defaults")]
     pub yes: bool,
+
+    /// Render with your own blueprints: files in DIR replace lzgen's of the
+    /// same path (start from `lzgen blueprints eject DIR`). The repo records
+    /// DIR in .lzgen/, and `update` and `check` use it again.
+    #[arg(long, value_name = "DIR")]
+    pub blueprints: Option<PathBuf>,
 }

@@ -104,8 +104,32 @@ pub fn answers_file(answers: &Answers) -> Result<RenderedFile, Error> {
     })
 }
 
-/// Renders and verifies every file of the repo, in memory.
+/// Renders and verifies every file of the repo, in memory, from the
+/// embedded blueprints.
 pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
+    generate_with(resolved, &Blueprints::embedded(), None)
+}
+
+/// Renders and verifies every file of the repo, in memory, from
+/// `blueprints`; `.lzgen/` records `recorded` as the user's blueprints
+/// folder (relative to the repo where it can be).
+///
+/// With the user's own blueprints, a blueprint that does not render, or a
+/// file that does not parse back, is theirs to fix: exit 2, naming the
+/// folder, the blueprint and the line. With lzgen's own, it is a bug.
+pub fn generate_with(
+    resolved: &Resolved,
+    blueprints: &Blueprints,
+    recorded: Option<&str>,
+) -> Result<Vec<RenderedFile>, Error> {
+    let broken = |message: String| match blueprints.own_dir() {
+        Some(dir) => Error::invalid(
+            Problem::new("--blueprints", format!("{}: {message}", dir.display())).with_hint(
+                "fix the blueprint named there, or take it out of the folder to use lzgen's own",
+            ),
+        ),
+        None => Error::Bug(message),
+    };
     let pipeline = &resolved.zone.pipeline;
     if pipeline.deploy.compute == model::Compute::Lambda
         && !["nodejs", "python"].contains(&pipeline.build.runtime.as_str())
@@ -122,11 +146,10 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
             .with_hint("the function starts from inline placeholder code, which Lambda accepts for Node.js and Python only"),
         ));
     }
-    let blueprints = Blueprints::embedded();
     let render = |units: &infra::Units| {
         blueprints
             .render(&resolved.zone, units)
-            .map_err(|e| Error::Bug(e.to_string()))
+            .map_err(|e| broken(e.to_string()))
     };
     let mut files = render(&resolved.units)?;
     // Templates over CloudFormation's inline size are deployed from S3:
@@ -161,10 +184,15 @@ pub fn generate(resolved: &Resolved) -> Result<Vec<RenderedFile>, Error> {
     let defects = verify::verify_summarized(&resolved.zone, units, &files, summaries);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
-        return Err(Error::Bug(lines.join("\n")));
+        let intro = if blueprints.own_dir().is_some() {
+            "a file rendered from these blueprints does not parse back:\n"
+        } else {
+            ""
+        };
+        return Err(broken(format!("{intro}{}", lines.join("\n"))));
     }
     // `.lzgen/`: the render as written, the base of `lzgen update`.
-    let state = state::Pristine::of(&files)
+    let state = state::Pristine::of(&files, recorded)
         .files()
         .map_err(|e| Error::Bug(format!("{}: {e}", state::PRISTINE)))?;
     files.extend(state);

@@ -35,6 +35,11 @@ pub struct Pristine {
     pub answers: String,
     /// Every other generated file, by path.
     pub files: BTreeMap<String, PristineFile>,
+    /// The user's blueprints folder the render used (`--blueprints`),
+    /// relative to the repo where it can be; `update` and `check` use it
+    /// again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blueprints: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +63,12 @@ pub fn is_generated(path: &str) -> bool {
 
 impl Pristine {
     /// The pristine state of a render: its files (without state files).
-    pub fn of(files: &[RenderedFile]) -> Pristine {
+    pub fn of(files: &[RenderedFile], blueprints: Option<&str>) -> Pristine {
         let mut pristine = Pristine {
             lzgen: env!("CARGO_PKG_VERSION").to_string(),
             answers: String::new(),
             files: BTreeMap::new(),
+            blueprints: blueprints.map(str::to_string),
         };
         for file in files {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
@@ -206,7 +212,7 @@ mod tests {
             file("README.md", "# hi\n"),
             file("scripts/deploy.sh", "#!/bin/sh\n"),
         ];
-        let pristine = Pristine::of(&render);
+        let pristine = Pristine::of(&render, None);
         assert_eq!(pristine.answers, "version: 1\n");
         assert_eq!(
             pristine.files.keys().collect::<Vec<_>>(),
@@ -214,7 +220,7 @@ mod tests {
         );
         assert!(pristine.files["scripts/deploy.sh"].executable);
         let first = pristine.files().expect("state files");
-        let second = Pristine::of(&render).files().expect("state files");
+        let second = Pristine::of(&render, None).files().expect("state files");
         assert_eq!(first, second, "the same render gives the same bytes");
         assert_eq!(first[0].path, PRISTINE);
         assert_eq!(Pristine::decode(&first[0].bytes), Ok(pristine));

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::problem::Problem;
 use crate::render::RenderedFile;
 use crate::state::{self, Pristine};
-use crate::{Resolved, config, generate, resolve};
+use crate::{Resolved, config, generate_with, resolve};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fs;
@@ -100,8 +100,9 @@ fn usage(key: &str, message: String, hint: &str) -> Error {
     Error::invalid(Problem::new(key, message).with_hint(hint))
 }
 
-/// Reads DIR's answers and pristine state and renders again.
-fn render_again(dir: &Path) -> Result<Again, Error> {
+/// Reads DIR's answers and pristine state and renders again, with the
+/// blueprints `--blueprints` names, or else those the state recorded.
+fn render_again(dir: &Path, blueprints: Option<&Path>) -> Result<Again, Error> {
     let answers = dir.join(state::ANSWERS);
     if !answers.is_file() {
         return Err(usage(
@@ -118,7 +119,6 @@ fn render_again(dir: &Path) -> Result<Again, Error> {
         ..config::Sources::default()
     };
     let resolved = resolve(&sources, super::read_file)?;
-    let render = generate(&resolved)?;
     let base = match fs::read(dir.join(state::PRISTINE)) {
         Ok(bytes) => Some(Pristine::decode(&bytes).map_err(|e| {
             usage(
@@ -133,6 +133,17 @@ fn render_again(dir: &Path) -> Result<Again, Error> {
                 path: dir.join(state::PRISTINE),
                 source: e,
             });
+        }
+    };
+    let recorded = base.as_ref().and_then(|b| b.blueprints.clone());
+    let render = match (blueprints, recorded) {
+        (Some(_), _) | (None, None) => {
+            let (set, recorded) = super::blueprints::load(blueprints, dir)?;
+            generate_with(&resolved, &set, recorded.as_deref())?
+        }
+        (None, Some(recorded)) => {
+            let set = super::blueprints::recorded(dir, &recorded)?;
+            generate_with(&resolved, &set, Some(&recorded))?
         }
     };
     Ok(Again {
@@ -238,8 +249,8 @@ fn diff(path: &str, ours: &str, theirs: &str) -> String {
 
 /// `lzgen check [DIR]`: exit 0 when every generated file is as lzgen
 /// renders it now, 1 (with a diff of each) when any is stale or edited.
-pub(super) fn check(dir: &Path) -> Result<Report, Error> {
-    let again = render_again(dir)?;
+pub(super) fn check(dir: &Path, blueprints: Option<&Path>) -> Result<Report, Error> {
+    let again = render_again(dir, blueprints)?;
     let has_base = again.base.is_some();
     let mut listed = Vec::new();
     let mut diffs = String::new();
@@ -306,8 +317,12 @@ pub(super) fn check(dir: &Path) -> Result<Report, Error> {
 }
 
 /// `lzgen update [DIR]`: renders again and merges into the repo.
-pub(super) fn update(dir: &Path, dry_run: bool) -> Result<Report, Error> {
-    let again = render_again(dir)?;
+pub(super) fn update(
+    dir: &Path,
+    dry_run: bool,
+    blueprints: Option<&Path>,
+) -> Result<Report, Error> {
+    let again = render_again(dir, blueprints)?;
     if again.base.is_none() {
         return Err(usage(
             state::PRISTINE,

@@ -2,15 +2,17 @@
 //! in `lib.rs` and the terminal. Each returns a `Report`; `run` prints it as
 //! text or JSON and picks the exit code.
 
+mod blueprints;
 mod day_two;
+mod interactive;
 mod summary;
 
-use crate::cli::{Cli, Command, Inputs, PresetsAction};
+use crate::cli::{BlueprintsAction, Cli, Command, Inputs, PresetsAction};
 use crate::config::{self, Sources};
 use crate::error::Error;
 use crate::output;
 use crate::problem::{Problem, Warning};
-use crate::{Resolved, generate, resolve};
+use crate::{Resolved, generate_with, resolve};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -39,6 +41,7 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Man => "man",
         Command::Schema => "schema",
         Command::Presets { .. } => "presets",
+        Command::Blueprints { .. } => "blueprints",
     };
     let result = match &cli.command {
         Command::New { dir, inputs, force } => {
@@ -47,7 +50,7 @@ pub fn run(cli: &Cli) -> u8 {
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal();
             if interactive {
-                new_interactive(
+                interactive::new_interactive(
                     dir,
                     inputs,
                     *force,
@@ -60,11 +63,20 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Plan {
             dir: Some(dir),
             inputs,
-        } => refuse_inputs_with_dir(inputs).and_then(|()| day_two::update(dir, true)),
+        } => refuse_inputs_with_dir(inputs)
+            .and_then(|()| day_two::update(dir, true, inputs.blueprints.as_deref())),
         Command::Plan { dir: None, inputs } => plan(inputs),
         Command::Validate { inputs } => validate(inputs),
-        Command::Check { dir } => day_two::check(dir),
-        Command::Update { dir, dry_run } => day_two::update(dir, *dry_run),
+        Command::Check { dir, blueprints } => day_two::check(dir, blueprints.as_deref()),
+        Command::Update {
+            dir,
+            dry_run,
+            blueprints,
+        } => day_two::update(dir, *dry_run, blueprints.as_deref()),
+        Command::Blueprints { action } => match action {
+            BlueprintsAction::List => blueprints::list(),
+            BlueprintsAction::Eject { dir, names } => blueprints::eject(dir, names),
+        },
         Command::Completions { shell } => Ok(completions(*shell)),
         Command::Man => man(),
         Command::Schema => Ok(schema()),
@@ -120,9 +132,20 @@ fn files_json(files: &[crate::render::RenderedFile]) -> serde_json::Value {
         .collect()
 }
 
+/// Renders the repo for `target` with the blueprints `--blueprints` names
+/// (lzgen's own without it).
+fn generate(
+    inputs: &Inputs,
+    target: &Path,
+    resolved: &Resolved,
+) -> Result<Vec<crate::render::RenderedFile>, Error> {
+    let (set, recorded) = blueprints::load(inputs.blueprints.as_deref(), target)?;
+    generate_with(resolved, &set, recorded.as_deref())
+}
+
 fn new(dir: &Path, inputs: &Inputs, force: bool) -> Result<Report, Error> {
     let resolved = resolve_inputs(inputs)?;
-    let files = generate(&resolved)?;
+    let files = generate(inputs, dir, &resolved)?;
     write_and_report(dir, &resolved, &files, force)
 }
 
@@ -182,133 +205,6 @@ fn write_and_report(
     Ok(report)
 }
 
-/// On a terminal: the wizard completes the answers (the given ones, over the
-/// default preset), shows a summary, and asks before writing. A complete
-/// `--config` needs no questions.
-fn new_interactive(
-    dir: &Path,
-    inputs: &Inputs,
-    force: bool,
-    prompter: &mut dyn crate::wizard::Prompter,
-) -> Result<Report, Error> {
-    if inputs.config.is_some()
-        && let Ok(resolved) = resolve_inputs(inputs)
-    {
-        let files = generate(&resolved)?;
-        return match confirm(dir, &resolved, &files, false, prompter)? {
-            Next::Write => write_after_summary(dir, &resolved, &files, force),
-            Next::Change | Next::Stop => Ok(nothing_written()),
-        };
-    }
-    let mut start = sources(inputs);
-    start.yes = true;
-    let layered =
-        config::layer(&start, read_file, crate::model::defaults::fit).map_err(Error::Invalid)?;
-    let (answers, problems) = config::answers_from_value(layered.doc);
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    let mut wizard = crate::wizard::Wizard::new(answers);
-    let mut asked = wizard.ask(prompter, None).map_err(wizard_error)?;
-    loop {
-        let answers = wizard.answers().clone();
-        let (zone, warnings) = crate::model::build(&answers).map_err(Error::Invalid)?;
-        let resolved = Resolved {
-            answers,
-            units: crate::infra::Units::derive(&zone),
-            zone,
-            warnings,
-            defaulted: Vec::new(),
-        };
-        let files = generate(&resolved)?;
-        match confirm(dir, &resolved, &files, true, prompter)? {
-            Next::Write => return write_after_summary(dir, &resolved, &files, force),
-            Next::Stop => return Ok(nothing_written()),
-            Next::Change => {
-                // Back to one question; every other answer stays.
-                let questions = crate::wizard::changeable(&asked);
-                let labels: Vec<String> = questions
-                    .iter()
-                    .map(|q| format!("{}: {}", q.prompt, q.answer))
-                    .collect();
-                let i = prompter
-                    .choose("change", "Change which answer?", &labels)
-                    .map_err(wizard_error)?;
-                asked = wizard
-                    .ask(prompter, Some(&questions[i].key))
-                    .map_err(wizard_error)?;
-            }
-        }
-    }
-}
-
-/// What the person chose at the summary.
-enum Next {
-    Write,
-    Change,
-    Stop,
-}
-
-/// Shows the warnings and the summary, and asks what next: write, go back
-/// to an answer (when the wizard asked any), or stop.
-fn confirm(
-    dir: &Path,
-    resolved: &Resolved,
-    files: &[crate::render::RenderedFile],
-    can_change: bool,
-    prompter: &mut dyn crate::wizard::Prompter,
-) -> Result<Next, Error> {
-    for warning in &resolved.warnings {
-        prompter.warn(&format!("warning: {warning}"));
-    }
-    prompter.show(&summary::before_writing(&resolved.zone, files));
-    let mut items = vec![(Next::Write, format!("Write to {}", dir.display()))];
-    if can_change {
-        items.push((
-            Next::Change,
-            "Change an answer (the others are kept)".to_string(),
-        ));
-    }
-    items.push((Next::Stop, "Stop without writing anything".to_string()));
-    let labels: Vec<String> = items.iter().map(|(_, l)| l.clone()).collect();
-    let i = prompter
-        .select("write", "What next?", &labels, 0)
-        .map_err(wizard_error)?;
-    Ok(items.swap_remove(i).0)
-}
-
-fn nothing_written() -> Report {
-    let mut report = Report {
-        text: "Nothing was written.\n".into(),
-        ..Report::default()
-    };
-    report.json.insert("written".into(), json!(false));
-    report
-}
-
-fn write_after_summary(
-    dir: &Path,
-    resolved: &Resolved,
-    files: &[crate::render::RenderedFile],
-    force: bool,
-) -> Result<Report, Error> {
-    let mut report = write_and_report(dir, resolved, files, force)?;
-    // The warnings were shown before the summary.
-    report.warnings.clear();
-    Ok(report)
-}
-
-fn wizard_error(e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::Interrupted {
-        Error::Interrupted
-    } else {
-        Error::Io {
-            path: PathBuf::from("<terminal>"),
-            source: e,
-        }
-    }
-}
-
 /// A paragraph followed by a blank line, or nothing.
 fn with_blank_line(text: String) -> String {
     if text.is_empty() { text } else { text + "\n" }
@@ -337,7 +233,7 @@ fn refuse_inputs_with_dir(inputs: &Inputs) -> Result<(), Error> {
 
 fn plan(inputs: &Inputs) -> Result<Report, Error> {
     let resolved = resolve_inputs(inputs)?;
-    let files = generate(&resolved)?;
+    let files = generate(inputs, Path::new("."), &resolved)?;
     let name = resolved.zone.organization.name.clone();
     let mut report = Report {
         warnings: resolved.warnings.clone(),
@@ -375,7 +271,7 @@ fn validate(inputs: &Inputs) -> Result<Report, Error> {
     // Every rule and limit `new` applies while rendering (a runtime the
     // compute cannot start, a guardrail over its quota) is applied here too:
     // the files are rendered and verified in memory, and nothing is written.
-    crate::generate(&resolved)?;
+    generate(&inputs, Path::new("."), &resolved)?;
     let mut report = Report {
         warnings: resolved.warnings.clone(),
         ..Report::default()

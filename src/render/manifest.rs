@@ -2,7 +2,7 @@
 //! items of the landing zone, and when. Read and checked against the
 //! blueprint set before anything renders.
 
-use super::{MANIFEST, RenderError};
+use super::{Listed, MANIFEST, RenderError};
 use crate::infra::StackKind;
 use crate::infra::terraform::{ROOT_KINDS, SHARED_ROOTS};
 use serde::Deserialize;
@@ -60,6 +60,43 @@ pub(super) struct Entry {
     pub(super) when: Option<String>,
     #[serde(default)]
     pub(super) executable: bool,
+}
+
+/// What an entry renders and when, in words, for `lzgen blueprints list`.
+pub(super) fn describe(entry: &Entry) -> Listed {
+    let items = match entry.each {
+        Each::Once => "once".to_string(),
+        Each::Stack => match &entry.stack {
+            Some(kind) => format!("once per CloudFormation stack of kind {kind}"),
+            None => "once per CloudFormation stack".to_string(),
+        },
+        Each::Scp => "once per guardrail in guardrails.scps".to_string(),
+        Each::Root => match &entry.stack {
+            Some(kind) => format!("once per Terraform root of kind {kind}"),
+            None => "once per Terraform root".to_string(),
+        },
+        Each::Instance => "once per account a shared Terraform root is applied to".to_string(),
+    };
+    let mut when = vec![items];
+    match entry.iac {
+        Flavour::Any => {}
+        Flavour::Cloudformation => when.push("CloudFormation only".into()),
+        Flavour::Terraform => when.push("Terraform only".into()),
+    }
+    if let Some(condition) = &entry.when {
+        when.push(format!("when {condition}"));
+    }
+    if entry.executable {
+        when.push("executable".into());
+    }
+    Listed {
+        blueprint: entry.template.clone(),
+        renders: entry
+            .path
+            .clone()
+            .unwrap_or_else(|| "the stack's template path".to_string()),
+        when: when.join(", "),
+    }
 }
 
 /// The manifest's entries, each checked: its blueprint exists, its `stack`

@@ -11,6 +11,7 @@ pub use helpers::{hcl, json, mermaid, sh, yaml};
 mod context;
 mod engine;
 mod manifest;
+pub mod overrides;
 // Freezing runs in build.rs and in the tests; lzgen itself only thaws.
 #[cfg_attr(not(test), allow(dead_code))]
 mod frozen;
@@ -51,22 +52,99 @@ pub enum RenderError {
     Template { template: String, message: String },
 }
 
-/// The blueprint set: the embedded one (later, with a user's overrides).
+/// The blueprint set: the embedded one, with a user's own over it.
 #[derive(Debug)]
 pub struct Blueprints {
     files: BTreeMap<String, String>,
+    /// The user's folder and the blueprints it replaced or added.
+    own: Option<(std::path::PathBuf, Vec<String>)>,
+}
+
+/// One blueprint as `lzgen blueprints list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub blueprint: String,
+    /// The output path (a template itself), or what else the file is.
+    pub renders: String,
+    /// For which items, in which flavour, when.
+    pub when: String,
 }
 
 impl Blueprints {
     pub fn embedded() -> Self {
         let mut files = BTreeMap::new();
         collect(&EMBEDDED, &mut files);
-        Blueprints { files }
+        Blueprints { files, own: None }
+    }
+
+    /// The embedded set with the files of `overrides` replacing (or added
+    /// beside) the embedded ones of the same path.
+    pub fn with_overrides(overrides: overrides::Overrides) -> Self {
+        let mut set = Self::embedded();
+        let names: Vec<String> = overrides.files.keys().cloned().collect();
+        set.files.extend(overrides.files);
+        set.own = Some((overrides.dir, names));
+        set
+    }
+
+    /// The user's blueprints folder, if any.
+    pub fn own_dir(&self) -> Option<&std::path::Path> {
+        self.own.as_ref().map(|(dir, _)| dir.as_path())
     }
 
     /// Blueprint names, for listing.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
+    }
+
+    /// A blueprint's text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// Every blueprint with what it renders and when: the manifest's
+    /// entries, then each partial and any other file.
+    pub fn list(&self) -> Result<Vec<Listed>, RenderError> {
+        let entries = self.manifest()?;
+        // A blueprint several entries render (for stacks of different
+        // kinds) is listed once, with each use.
+        let mut out: Vec<Listed> = Vec::new();
+        for entry in &entries {
+            let listed = manifest::describe(entry);
+            match out.iter_mut().find(|l| l.blueprint == listed.blueprint) {
+                Some(seen) => {
+                    if seen.renders != listed.renders {
+                        seen.renders = format!("{}; {}", seen.renders, listed.renders);
+                    }
+                    seen.when = format!("{}; {}", seen.when, listed.when);
+                }
+                None => out.push(listed),
+            }
+        }
+        for name in self.files.keys() {
+            if entries.iter().any(|e| &e.template == name) {
+                continue;
+            }
+            let (renders, when) = if name == MANIFEST {
+                ("which file each blueprint becomes", "read first")
+            } else if let Some(partial) = name.strip_prefix(PARTIALS) {
+                let partial = partial.strip_suffix(SUFFIX).unwrap_or(partial);
+                out.push(Listed {
+                    blueprint: name.clone(),
+                    renders: format!("the partial {{{{> {partial}}}}}, inside other blueprints"),
+                    when: "where a blueprint includes it".into(),
+                });
+                continue;
+            } else {
+                ("nothing: the manifest names it nowhere", "never")
+            };
+            out.push(Listed {
+                blueprint: name.clone(),
+                renders: renders.into(),
+                when: when.into(),
+            });
+        }
+        Ok(out)
     }
 
     fn manifest(&self) -> Result<Vec<Entry>, RenderError> {

@@ -1,5 +1,6 @@
 //! lzgen's integration tests: one binary, so the crate is linked once.
 
+mod blueprints;
 mod cli;
 mod day_two;
 mod deploy_order;
