@@ -91,6 +91,11 @@ pub enum Command {
         /// (and recorded from now on).
         #[arg(long, value_name = "BLUEPRINTS")]
         blueprints: Option<PathBuf>,
+        /// On a terminal: ask the wizard's questions, with DIR/lzgen.yaml's
+        /// answers as the suggestions, and write the new answers into
+        /// lzgen.yaml (merged, so its comments stay) with the update.
+        #[arg(long)]
+        ask: bool,
     },
     /// Print the JSON Schema of lzgen.yaml, for editors.
     ///

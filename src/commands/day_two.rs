@@ -100,9 +100,14 @@ fn usage(key: &str, message: String, hint: &str) -> Error {
     Error::invalid(Problem::new(key, message).with_hint(hint))
 }
 
-/// Reads DIR's answers and pristine state and renders again, with the
-/// blueprints `--blueprints` names, or else those the state recorded.
-fn render_again(dir: &Path, blueprints: Option<&Path>) -> Result<Again, Error> {
+/// Reads DIR's answers (unless `given`) and pristine state and renders
+/// again, with the blueprints `--blueprints` names, or else those the state
+/// recorded.
+fn render_again(
+    dir: &Path,
+    blueprints: Option<&Path>,
+    given: Option<Resolved>,
+) -> Result<Again, Error> {
     let answers = dir.join(state::ANSWERS);
     if !answers.is_file() {
         return Err(usage(
@@ -118,7 +123,10 @@ fn render_again(dir: &Path, blueprints: Option<&Path>) -> Result<Again, Error> {
         config: Some(answers),
         ..config::Sources::default()
     };
-    let resolved = resolve(&sources, super::read_file)?;
+    let resolved = match given {
+        Some(resolved) => resolved,
+        None => resolve(&sources, super::read_file)?,
+    };
     let base = match fs::read(dir.join(state::PRISTINE)) {
         Ok(bytes) => Some(Pristine::decode(&bytes).map_err(|e| {
             usage(
@@ -250,7 +258,7 @@ fn diff(path: &str, ours: &str, theirs: &str) -> String {
 /// `lzgen check [DIR]`: exit 0 when every generated file is as lzgen
 /// renders it now, 1 (with a diff of each) when any is stale or edited.
 pub(super) fn check(dir: &Path, blueprints: Option<&Path>) -> Result<Report, Error> {
-    let again = render_again(dir, blueprints)?;
+    let again = render_again(dir, blueprints, None)?;
     let has_base = again.base.is_some();
     let mut listed = Vec::new();
     let mut diffs = String::new();
@@ -322,7 +330,90 @@ pub(super) fn update(
     dry_run: bool,
     blueprints: Option<&Path>,
 ) -> Result<Report, Error> {
-    let again = render_again(dir, blueprints)?;
+    update_with(dir, dry_run, blueprints, None)
+}
+
+/// `lzgen update --ask`: the wizard over DIR's answers, its summary, then
+/// the update with the new answers, lzgen.yaml among the files written.
+pub(super) fn update_asking(
+    dir: &Path,
+    dry_run: bool,
+    blueprints: Option<&Path>,
+    prompter: &mut dyn crate::wizard::Prompter,
+) -> Result<Report, Error> {
+    let current = render_again(dir, blueprints, None)?;
+    let verb = if dry_run {
+        "Show what updating"
+    } else {
+        "Update"
+    };
+    let write = format!("{verb} {} with these answers", dir.display());
+    let render =
+        |resolved: &Resolved| Ok(render_again(dir, blueprints, Some(resolved.clone()))?.render);
+    let start = current.resolved.answers;
+    match super::interactive::interview(start, &write, prompter, render)? {
+        Some((resolved, _)) => update_with(dir, dry_run, blueprints, Some(resolved)),
+        None => Ok(super::interactive::nothing_written()),
+    }
+}
+
+/// `lzgen.yaml` with the new answers: a three-way merge of the repo's
+/// (with the user's comments and edits), the last render's and the new
+/// one's; refused when they touch the same lines, or when the merge would
+/// read back as other answers than those given.
+fn merged_answers(dir: &Path, again: &Again) -> Result<RenderedFile, Error> {
+    let theirs = again
+        .render
+        .iter()
+        .find(|f| f.path == state::ANSWERS)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .ok_or_else(|| Error::Bug("the render has no lzgen.yaml".into()))?;
+    let base = again
+        .base
+        .as_ref()
+        .map(|b| b.answers.clone())
+        .unwrap_or_default();
+    let ours = read_repo(dir, state::ANSWERS)?.unwrap_or_default();
+    let refuse = |why: &str| {
+        Error::invalid(
+            Problem::new(
+                state::ANSWERS,
+                format!("expected to merge the new answers into lzgen.yaml, but {why}"),
+            )
+            .with_hint(
+                "nothing was written: edit lzgen.yaml by hand and run `lzgen update` without --ask",
+            ),
+        )
+    };
+    let text = if ours == base {
+        theirs
+    } else {
+        diffy::merge(&base, &ours, &theirs)
+            .map_err(|_| refuse("your edits there and the new answers change the same lines"))?
+    };
+    let read_back: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|_| refuse("the merge does not parse"))?;
+    let (answers, problems) = config::answers_from_value(read_back);
+    if !problems.is_empty() || answers != again.resolved.answers {
+        return Err(refuse(
+            "the merge would read back as other answers than yours",
+        ));
+    }
+    Ok(RenderedFile {
+        path: state::ANSWERS.into(),
+        bytes: text.into_bytes(),
+        executable: false,
+    })
+}
+
+fn update_with(
+    dir: &Path,
+    dry_run: bool,
+    blueprints: Option<&Path>,
+    asked: Option<Resolved>,
+) -> Result<Report, Error> {
+    let asking = asked.is_some();
+    let again = render_again(dir, blueprints, asked)?;
     if again.base.is_none() {
         return Err(usage(
             state::PRISTINE,
@@ -356,6 +447,16 @@ pub(super) fn update(
         }
         if change != Change::Current {
             changes.push((s.path, change));
+        }
+    }
+    if asking && again.base.is_some() {
+        let answers = merged_answers(dir, &again)?;
+        if read_repo(dir, state::ANSWERS)?
+            .as_deref()
+            .map(str::as_bytes)
+            != Some(&answers.bytes[..])
+        {
+            writes.push(answers);
         }
     }
     // The new render becomes the base of the next update.
@@ -418,6 +519,7 @@ pub(super) fn update(
             "{}: up to date with lzgen.yaml; nothing to change.\n",
             dir.display()
         ),
+        (n, 0) if asking => format!("{n} file(s) {verb}; lzgen.yaml has the new answers, its comments kept.\n"),
         (n, 0) => format!("{n} file(s) {verb}; lzgen.yaml untouched.\n"),
         (n, c) => format!(
             "{n} file(s) {verb}; {c} need you: resolve the conflict markers (or move the file lzgen \
@@ -439,54 +541,5 @@ pub(super) fn update(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sides(ours: Option<&str>, theirs: Option<&str>, base: Option<&str>) -> Sides {
-        Sides {
-            path: "f".into(),
-            ours: ours.map(str::to_string),
-            theirs: theirs.map(str::to_string),
-            base: base.map(str::to_string),
-        }
-    }
-
-    #[test]
-    fn each_combination_of_three_sides_gets_its_change() {
-        let cases = [
-            ((Some("a\n"), Some("a\n"), Some("x\n")), Change::Current),
-            ((None, Some("a\n"), None), Change::Added),
-            ((None, Some("a\n"), Some("a\n")), Change::KeptDeleted),
-            ((Some("u\n"), Some("a\n"), None), Change::Blocked),
-            ((Some("a\n"), Some("b\n"), Some("a\n")), Change::Updated),
-            ((Some("u\n"), Some("a\n"), Some("a\n")), Change::Kept),
-            ((Some("a\n"), None, Some("a\n")), Change::Removed),
-            ((Some("u\n"), None, Some("a\n")), Change::KeptRemoved),
-        ];
-        for ((o, t, b), want) in cases {
-            assert_eq!(decide(&sides(o, t, b), true).0, want, "{o:?} {t:?} {b:?}");
-        }
-        assert_eq!(
-            decide(&sides(Some("u\n"), Some("a\n"), None), false).0,
-            Change::Differs
-        );
-    }
-
-    #[test]
-    fn edits_on_other_lines_merge_and_on_the_same_lines_are_marked() {
-        let base = "one\ntwo\nthree\nfour\nfive\n";
-        let ours = "one (mine)\ntwo\nthree\nfour\nfive\n";
-        let theirs = "one\ntwo\nthree\nfour\nfive (lzgen)\n";
-        let (change, text) = decide(&sides(Some(ours), Some(theirs), Some(base)), true);
-        assert_eq!(change, Change::Merged);
-        assert_eq!(
-            text.as_deref(),
-            Some("one (mine)\ntwo\nthree\nfour\nfive (lzgen)\n")
-        );
-        let theirs = "one (lzgen)\ntwo\nthree\nfour\nfive\n";
-        let (change, text) = decide(&sides(Some(ours), Some(theirs), Some(base)), true);
-        assert_eq!(change, Change::Conflicted);
-        let text = text.unwrap_or_default();
-        assert!(text.contains("<<<<<<< yours (the repository)\none (mine)\n||||||| the last render (.lzgen/)\none\n=======\none (lzgen)\n>>>>>>> lzgen (the new render)\n"), "{text}");
-    }
-}
+#[path = "day_two_tests.rs"]
+mod tests;

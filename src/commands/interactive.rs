@@ -22,7 +22,8 @@ pub(super) fn new_interactive(
         && let Ok(resolved) = resolve_inputs(inputs)
     {
         let files = generate(inputs, dir, &resolved)?;
-        return match confirm(dir, &resolved, &files, false, prompter)? {
+        let write = format!("Write to {}", dir.display());
+        return match menu(&write, &resolved, &files, false, prompter)? {
             Next::Write => write_after_summary(dir, &resolved, &files, force),
             Next::Change | Next::Stop => Ok(nothing_written()),
         };
@@ -35,6 +36,23 @@ pub(super) fn new_interactive(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    let write = format!("Write to {}", dir.display());
+    let render = |resolved: &Resolved| generate(inputs, dir, resolved);
+    match interview(answers, &write, prompter, render)? {
+        Some((resolved, files)) => write_after_summary(dir, &resolved, &files, force),
+        None => Ok(nothing_written()),
+    }
+}
+
+/// The wizard from `answers`, then the summary of what `render` makes of
+/// them, until the person chooses `write` (the resolved answers and their
+/// files) or to stop (None). Changing an answer goes back to it.
+pub(super) fn interview(
+    answers: crate::config::Answers,
+    write: &str,
+    prompter: &mut dyn crate::wizard::Prompter,
+    render: impl Fn(&Resolved) -> Result<Vec<crate::render::RenderedFile>, Error>,
+) -> Result<Option<(Resolved, Vec<crate::render::RenderedFile>)>, Error> {
     let mut wizard = crate::wizard::Wizard::new(answers);
     let mut asked = wizard.ask(prompter, None).map_err(wizard_error)?;
     loop {
@@ -47,10 +65,10 @@ pub(super) fn new_interactive(
             warnings,
             defaulted: Vec::new(),
         };
-        let files = generate(inputs, dir, &resolved)?;
-        match confirm(dir, &resolved, &files, true, prompter)? {
-            Next::Write => return write_after_summary(dir, &resolved, &files, force),
-            Next::Stop => return Ok(nothing_written()),
+        let files = render(&resolved)?;
+        match menu(write, &resolved, &files, true, prompter)? {
+            Next::Write => return Ok(Some((resolved, files))),
+            Next::Stop => return Ok(None),
             Next::Change => {
                 // Back to one question; every other answer stays.
                 let questions = crate::wizard::changeable(&asked);
@@ -78,8 +96,8 @@ enum Next {
 
 /// Shows the warnings and the summary, and asks what next: write, go back
 /// to an answer (when the wizard asked any), or stop.
-fn confirm(
-    dir: &Path,
+fn menu(
+    write: &str,
     resolved: &Resolved,
     files: &[crate::render::RenderedFile],
     can_change: bool,
@@ -89,7 +107,7 @@ fn confirm(
         prompter.warn(&format!("warning: {warning}"));
     }
     prompter.show(&summary::before_writing(&resolved.zone, files));
-    let mut items = vec![(Next::Write, format!("Write to {}", dir.display()))];
+    let mut items = vec![(Next::Write, write.to_string())];
     if can_change {
         items.push((
             Next::Change,
@@ -104,7 +122,7 @@ fn confirm(
     Ok(items.swap_remove(i).0)
 }
 
-fn nothing_written() -> Report {
+pub(super) fn nothing_written() -> Report {
     let mut report = Report {
         text: "Nothing was written.\n".into(),
         ..Report::default()

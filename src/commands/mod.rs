@@ -72,7 +72,33 @@ pub fn run(cli: &Cli) -> u8 {
             dir,
             dry_run,
             blueprints,
+            ask: false,
         } => day_two::update(dir, *dry_run, blueprints.as_deref()),
+        Command::Update {
+            dir,
+            dry_run,
+            blueprints,
+            ask: true,
+        } => {
+            let terminal =
+                !cli.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            if terminal {
+                day_two::update_asking(
+                    dir,
+                    *dry_run,
+                    blueprints.as_deref(),
+                    &mut crate::wizard::TerminalPrompter::new(),
+                )
+            } else {
+                Err(Error::invalid(
+                    Problem::new(
+                        "--ask",
+                        "expected a terminal to ask on, found none (or --json)",
+                    )
+                    .with_hint("without a terminal, edit lzgen.yaml and run `lzgen update`"),
+                ))
+            }
+        }
         Command::Blueprints { action } => match action {
             BlueprintsAction::List => blueprints::list(),
             BlueprintsAction::Eject { dir, names } => blueprints::eject(dir, names),

@@ -412,3 +412,75 @@ fn suggestions_from_then_write_menu(p: &mut PtySession) {
     }
     p.exp_string("What next?").expect("summary");
 }
+
+/// `update --ask`: the wizard with the repo's answers as suggestions; a
+/// region ticked; the update writes its files and the new answer into
+/// lzgen.yaml, keeping the comment added there by hand.
+#[test]
+fn update_ask_runs_the_wizard_over_the_repos_answers_and_keeps_comments() {
+    let (_tmp, target) = fresh_target();
+    crate::support::lzgen()
+        .args(["new", target.to_str().expect("utf-8"), "--yes"])
+        .assert()
+        .success();
+    let answers = answers_of(&target).replace(
+        "organization:\n",
+        "# Owned by the platform team.\norganization:\n",
+    );
+    fs::write(target.join("lzgen.yaml"), &answers).expect("write");
+
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lzgen"));
+    cmd.arg("update")
+        .arg(&target)
+        .arg("--ask")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(30_000)).expect("spawns in a pty");
+    suggestions_until(&mut p, "Further regions");
+    send(&mut p, "eu-west-1 ");
+    p.exp_string(", 1 ticked").expect("ticked");
+    enter(&mut p);
+    for prompt in &PROMPTS[4..] {
+        p.exp_string(prompt)
+            .unwrap_or_else(|e| panic!("waiting for `{prompt}`: {e}"));
+        enter(&mut p);
+    }
+    p.exp_string("with these answers").expect("the summary's menu");
+    enter(&mut p);
+    p.exp_string("lzgen.yaml has the new answers, its comments kept.")
+        .expect("updated");
+    assert_eq!(exit_code(&p), 0);
+    let after = answers_of(&target);
+    assert!(after.contains("# Owned by the platform team.\n"), "{after}");
+    assert!(after.contains("  regions: [us-east-1, eu-west-1]\n"), "{after}");
+    assert!(
+        target
+            .join("cloudformation/security/security-eu-west-1.yaml")
+            .is_file()
+    );
+    crate::support::lzgen()
+        .arg("check")
+        .arg(&target)
+        .assert()
+        .success();
+}
+
+/// Without a terminal, `update --ask` refuses at once, writing nothing.
+#[test]
+fn update_ask_without_a_terminal_exits_2() {
+    let (_tmp, target) = fresh_target();
+    crate::support::lzgen()
+        .args(["new", target.to_str().expect("utf-8"), "--yes"])
+        .assert()
+        .success();
+    let before = crate::support::read_tree(&target);
+    crate::support::lzgen()
+        .args(["update", target.to_str().expect("utf-8"), "--ask"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: --ask: expected a terminal to ask on, found none",
+        ));
+    assert_eq!(crate::support::read_tree(&target), before);
+}
