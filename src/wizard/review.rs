@@ -79,6 +79,24 @@ impl<'a> Replay<'a> {
         });
     }
 
+    /// A one-item choice: asked through `ask`, or the suggestion.
+    fn one(
+        &mut self,
+        key: &str,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+        ask: impl FnOnce(&mut dyn Prompter) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let i = if self.asks(key) {
+            ask(&mut *self.inner)?
+        } else {
+            default
+        };
+        self.record(key, prompt, items.get(i).cloned().unwrap_or_default());
+        Ok(i)
+    }
+
     fn quiet(&self) -> bool {
         matches!(self.mode, Mode::Before(_) | Mode::After)
     }
@@ -112,13 +130,9 @@ impl Prompter for Replay<'_> {
         items: &[String],
         default: usize,
     ) -> io::Result<usize> {
-        let i = if self.asks(key) {
-            self.inner.select(key, prompt, items, default)?
-        } else {
-            default
-        };
-        self.record(key, prompt, items.get(i).cloned().unwrap_or_default());
-        Ok(i)
+        self.one(key, prompt, items, default, |p| {
+            p.select(key, prompt, items, default)
+        })
     }
 
     fn search(
@@ -128,13 +142,9 @@ impl Prompter for Replay<'_> {
         items: &[String],
         default: usize,
     ) -> io::Result<usize> {
-        let i = if self.asks(key) {
-            self.inner.search(key, prompt, items, default)?
-        } else {
-            default
-        };
-        self.record(key, prompt, items.get(i).cloned().unwrap_or_default());
-        Ok(i)
+        self.one(key, prompt, items, default, |p| {
+            p.search(key, prompt, items, default)
+        })
     }
 
     fn multi_select(

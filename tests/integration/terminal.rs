@@ -445,14 +445,18 @@ fn update_ask_runs_the_wizard_over_the_repos_answers_and_keeps_comments() {
             .unwrap_or_else(|e| panic!("waiting for `{prompt}`: {e}"));
         enter(&mut p);
     }
-    p.exp_string("with these answers").expect("the summary's menu");
+    p.exp_string("with these answers")
+        .expect("the summary's menu");
     enter(&mut p);
     p.exp_string("lzgen.yaml has the new answers, its comments kept.")
         .expect("updated");
     assert_eq!(exit_code(&p), 0);
     let after = answers_of(&target);
     assert!(after.contains("# Owned by the platform team.\n"), "{after}");
-    assert!(after.contains("  regions: [us-east-1, eu-west-1]\n"), "{after}");
+    assert!(
+        after.contains("  regions: [us-east-1, eu-west-1]\n"),
+        "{after}"
+    );
     assert!(
         target
             .join("cloudformation/security/security-eu-west-1.yaml")
