@@ -92,7 +92,7 @@ fn walk(doc: &Value, given: &Value, at: &str, out: &mut Vec<(String, String)>) {
 }
 
 /// A value in YAML's flow style, on one line.
-pub fn one_line(value: &Value) -> String {
+fn one_line(value: &Value) -> String {
     match value {
         Value::Sequence(items) => {
             let items: Vec<String> = items.iter().map(one_line).collect();

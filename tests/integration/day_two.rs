@@ -43,6 +43,16 @@ fn status<'o>(out: &'o str, path: &str) -> Option<&'o str> {
         .filter(|s| !s.is_empty())
 }
 
+/// An answer changed in lzgen.yaml: a second region, eu-west-1.
+fn add_a_region(repo: &Path) {
+    edit(repo, "lzgen.yaml", |t| {
+        t.replace(
+            "  regions: [us-east-1]\n",
+            "  regions: [us-east-1, eu-west-1]\n",
+        )
+    });
+}
+
 const ADDED_REGION: &str = "cloudformation/security/security-eu-west-1.yaml";
 
 #[test]
@@ -115,12 +125,7 @@ fn update_keeps_edits_and_comments_adds_and_removes_a_region_and_marks_conflicts
     edit(&repo, "policies/scp/restrict-regions.json", |t| {
         t.replacen("\"us-east-1\"", "\"us-east-1\", \"ap-south-1\"", 1)
     });
-    edit(&repo, "lzgen.yaml", |t| {
-        t.replace(
-            "  regions: [us-east-1]\n",
-            "  regions: [us-east-1, eu-west-1]\n",
-        )
-    });
+    add_a_region(&repo);
     let (code, out) = run(&repo, &["update"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("conflict"), "{out}");
@@ -142,12 +147,7 @@ fn check_is_current_after_update_and_tells_stale_from_edited() {
     render(&repo);
     // An answer changed and not yet rendered: the files it touches are
     // stale, not edited.
-    edit(&repo, "lzgen.yaml", |t| {
-        t.replace(
-            "  regions: [us-east-1]\n",
-            "  regions: [us-east-1, eu-west-1]\n",
-        )
-    });
+    add_a_region(&repo);
     let (code, out) = run(&repo, &["check"]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(status(&out, "README.md"), Some("stale"), "{out}");
@@ -291,12 +291,7 @@ fn a_repo_rendered_by_the_previous_lzgen_updates_cleanly() {
 fn plan_dir_is_update_dry_run() {
     let (_tmp, repo) = fresh_target();
     render(&repo);
-    edit(&repo, "lzgen.yaml", |t| {
-        t.replace(
-            "  regions: [us-east-1]\n",
-            "  regions: [us-east-1, eu-west-1]\n",
-        )
-    });
+    add_a_region(&repo);
     let before = read_tree(&repo);
     let dir = repo.to_str().expect("utf-8");
     let planned = run(&repo, &["plan", dir]);
