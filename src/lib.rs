@@ -168,34 +168,65 @@ pub fn generate_with(
     let units = units.as_ref().unwrap_or(&resolved.units);
     files.push(answers_file(&resolved.answers)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    // Each file is read once, for the quotas and for every check after.
-    let summaries = verify::summarize_all(&resolved.zone, units, &files);
-    let mut too_large = verify::scp_quota_problems(&resolved.zone, &files);
+    // `.lzgen/` (the render as written, the base of `lzgen update`) is
+    // made on a core of its own while the files are checked, and dropped if
+    // a check fails.
+    let (state, checked) = std::thread::scope(|scope| {
+        let state = scope.spawn(|| state::Pristine::of(&files, recorded).files());
+        let checked = check(
+            resolved,
+            units,
+            &files,
+            &broken,
+            blueprints.own_dir().is_some(),
+        );
+        (state.join(), checked)
+    });
+    checked?;
+    let state = state
+        .map_err(|_| {
+            Error::Bug(format!(
+                "{}: the thread writing it panicked",
+                state::PRISTINE
+            ))
+        })?
+        .map_err(|e| Error::Bug(format!("{}: {e}", state::PRISTINE)))?;
+    files.extend(state);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Reads every file once, for the quotas and for every check after: a
+/// quota reached is the user's to fix (exit 2); a file that does not parse
+/// back is lzgen's bug, or the user's own blueprint's.
+fn check(
+    resolved: &Resolved,
+    units: &infra::Units,
+    files: &[RenderedFile],
+    broken: &dyn Fn(String) -> Error,
+    own_blueprints: bool,
+) -> Result<(), Error> {
+    let summaries = verify::summarize_all(&resolved.zone, units, files);
+    let mut too_large = verify::scp_quota_problems(&resolved.zone, files);
     too_large.extend(verify::policy_quota_problems(&resolved.zone, units));
     too_large.extend(verify::stack_quota_problems(
         &resolved.zone,
         units,
-        &files,
+        files,
         &summaries,
     ));
     if !too_large.is_empty() {
         return Err(Error::Invalid(too_large));
     }
-    let defects = verify::verify_summarized(&resolved.zone, units, &files, summaries);
+    let defects = verify::verify_summarized(&resolved.zone, units, files, summaries);
     if !defects.is_empty() {
         let lines: Vec<String> = defects.iter().map(|d| format!("  {d}")).collect();
-        let intro = if blueprints.own_dir().is_some() {
+        let intro = if own_blueprints {
             "a file rendered from these blueprints does not parse back:\n"
         } else {
             ""
         };
         return Err(broken(format!("{intro}{}", lines.join("\n"))));
     }
-    // `.lzgen/`: the render as written, the base of `lzgen update`.
-    let state = state::Pristine::of(&files, recorded)
-        .files()
-        .map_err(|e| Error::Bug(format!("{}: {e}", state::PRISTINE)))?;
-    files.extend(state);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(())
 }

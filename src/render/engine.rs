@@ -7,9 +7,12 @@
 //!   blueprint includes; the others are never touched. Compiling is
 //!   handlebars' slowest step (it finds each token's line by rescanning the
 //!   text before it), so `build.rs` compiles the embedded blueprints and a
-//!   run rebuilds the templates it needs from that data (`frozen`), on
-//!   every core. A text the build did not see (the plain way of reporting
-//!   an error) is compiled, the largest first.
+//!   run rebuilds the templates it needs from that data (`frozen`), on one
+//!   core while the other makes the landing zone's context. The build also
+//!   reads each blueprint (`scan`: its pieces, words and partials), so a run
+//!   reads again only the blueprints a user replaced. A text the build did
+//!   not see (the plain way of reporting an error) is compiled, the largest
+//!   first.
 //! - **Each file sees only what its blueprint names.** The landing zone is
 //!   turned into JSON once. Each entry gets a copy pruned to the names its
 //!   blueprint (with its partials and its `path`) writes inside `{{…}}`; a
@@ -22,9 +25,11 @@
 
 use super::RenderError;
 use super::pieces::{LITERAL_HELPER, literals};
+use super::scan::{self, Scanned};
 use handlebars::{Handlebars, Template};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The keys set per item; every other key is the same for all of an
 /// entry's files.
@@ -72,26 +77,35 @@ impl handlebars::HelperDef for Literals {
 /// With `thaw`, a source whose text `build.rs` compiled is rebuilt from
 /// that (`frozen`) rather than compiled again; without it (the plain way,
 /// which reports an error's line) everything is compiled.
+///
+/// `ready` holds templates `thaw_every` rebuilt ahead of time; a source
+/// found there is taken from it, not thawed again.
 pub(super) fn compile(
     sources: Vec<Source<'_>>,
     thaw: bool,
+    mut ready: Thawed,
 ) -> Result<Handlebars<'static>, RenderError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
     super::helpers::register(&mut hb);
-    let mut frozen: Vec<(&'static str, Source<'_>)> = Vec::new();
+    let mut frozen: Vec<(&'static [u8], Source<'_>)> = Vec::new();
     let mut to_compile: Vec<Source<'_>> = Vec::new();
     for source in sources {
         match frozen_data(source.text).filter(|_| thaw) {
-            Some(data) => frozen.push((data, source)),
+            Some((start, data)) => match ready.remove(&start) {
+                Some(mut template) => {
+                    template.name = Some(source.name.clone());
+                    hb.register_template(&source.name, template);
+                }
+                None => frozen.push((data, source)),
+            },
             None => to_compile.push(source),
         }
     }
     // Thawing costs about the data's length: deal it out over the cores.
     let cores = threads().min(frozen.len().max(1));
-    let mut shares: Vec<(usize, Vec<(&str, String)>)> =
-        (0..cores).map(|_| (0, Vec::new())).collect();
+    let mut shares: Vec<(usize, FrozenShare<'_>)> = (0..cores).map(|_| (0, Vec::new())).collect();
     for (data, source) in frozen {
         if let Some(share) = shares.iter_mut().min_by_key(|(load, _)| *load) {
             share.0 += data.len();
@@ -203,15 +217,41 @@ pub(super) fn compile(
     }
 }
 
+/// Frozen templates' data, and the name each is registered by.
+type FrozenShare<'a> = Vec<(&'a [u8], String)>;
+
+/// Frozen templates rebuilt ahead of time, by where their data starts.
+pub(super) type Thawed = HashMap<usize, Template>;
+
+/// The frozen templates of these texts rebuilt, without a name. The
+/// renderer runs this on a core of its own while it prepares each entry's
+/// context, work that uses one core only. A template that fails to thaw is
+/// left out: `compile` thaws it again and reports why.
+pub(super) fn thaw_texts<'a>(texts: impl Iterator<Item = &'a str>) -> Thawed {
+    let mut thaw = super::frozen::Thaw::default();
+    let mut thawed = Thawed::new();
+    for (start, data) in texts.filter_map(frozen_data) {
+        if thawed.contains_key(&start) {
+            continue;
+        }
+        if let Some(template) = super::frozen::decode(data)
+            .ok()
+            .and_then(|frozen| thaw.template(frozen).ok())
+        {
+            thawed.insert(start, template);
+        }
+    }
+    thawed
+}
+
 /// Frozen templates (their data, and the name each is registered by)
 /// rebuilt.
-fn thaw_all(share: Vec<(&str, String)>) -> Result<Vec<(String, Template)>, RenderError> {
+fn thaw_all(share: FrozenShare<'_>) -> Result<Vec<(String, Template)>, RenderError> {
     let mut thaw = super::frozen::Thaw::default();
     share
         .into_iter()
         .map(|(data, name)| {
-            serde_json::from_str::<super::frozen::Frozen>(data)
-                .map_err(|e| e.to_string())
+            super::frozen::decode(data)
                 .and_then(|mut frozen| {
                     frozen.name = Some(name.clone());
                     thaw.template(frozen)
@@ -226,15 +266,15 @@ fn thaw_all(share: Vec<(&str, String)>) -> Result<Vec<(String, Template)>, Rende
 }
 
 /// The compiled form `build.rs` made of this exact text, if any.
-pub(super) fn frozen_data(text: &str) -> Option<&'static str> {
+pub(super) fn frozen_data(text: &str) -> Option<(usize, &'static [u8])> {
     let key = super::frozen::key(text);
     let table = frozen_table::FROZEN;
-    let at = table.partition_point(|(k, _, _)| *k < key);
+    let at = table.partition_point(|(k, ..)| *k < key);
     table[at..]
         .iter()
-        .take_while(|(k, _, _)| *k == key)
-        .find(|(_, len, _)| *len == text.len())
-        .map(|(_, _, data)| *data)
+        .take_while(|(k, ..)| *k == key)
+        .find(|(_, len, ..)| *len == text.len())
+        .and_then(|&(_, _, start, end)| Some((start, frozen_table::DATA.get(start..end)?)))
 }
 
 mod frozen_table {
@@ -247,32 +287,6 @@ pub(super) fn threads() -> usize {
 
 pub(super) fn panicked() -> RenderError {
     RenderError::Manifest("a rendering thread panicked".into())
-}
-
-/// The partials a blueprint includes directly: `{{> name …}}`.
-pub(super) fn partials_named(text: &str) -> impl Iterator<Item = &str> {
-    text.split("{{").skip(1).filter_map(|tail| {
-        let tail = tail.trim_start_matches('~').trim_start();
-        let rest = tail.strip_prefix('>')?;
-        let name = rest.trim_start();
-        let end = name
-            .find(|c: char| c.is_whitespace() || c == '}' || c == '~')
-            .unwrap_or(name.len());
-        Some(&name[..end])
-    })
-}
-
-/// Every identifier written inside `{{…}}` in a text: the names a blueprint
-/// can reach in its context. Prose around the mustaches does not count.
-pub(super) fn words_in_mustaches<'t>(text: &'t str, words: &mut BTreeSet<&'t str>) {
-    for tail in text.split("{{").skip(1) {
-        let inside = tail.split("}}").next().unwrap_or_default();
-        for word in inside.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if !word.is_empty() {
-                words.insert(word);
-            }
-        }
-    }
 }
 
 /// A copy of `value` with, in every object at any depth, only the keys
@@ -291,18 +305,59 @@ pub(super) fn pruned(value: &Value, words: &BTreeSet<&str>) -> Value {
     }
 }
 
+/// Each blueprint read once per render (`scan`): many entries include the
+/// same partials.
+#[derive(Debug, Default)]
+pub(super) struct Reads<'t>(BTreeMap<&'t str, Scanned<'t>>);
+
+impl<'t> Reads<'t> {
+    /// The blueprint's reading: the build's, when its text is lzgen's own
+    /// (`embedded`) and the build read one of that name and length; read now
+    /// otherwise.
+    fn get(&mut self, name: &'t str, text: &'t str, embedded: bool) -> &Scanned<'t> {
+        self.0.entry(name).or_insert_with(|| {
+            embedded
+                .then(|| built_scan(name, text.len()))
+                .flatten()
+                .unwrap_or_else(|| scan::scan(text))
+        })
+    }
+
+    /// Where a blueprint read already is cut into pieces.
+    pub(super) fn cuts(&self, name: &str) -> Option<&[usize]> {
+        self.0.get(name).map(|read| read.cuts.as_ref())
+    }
+}
+
+/// The build's reading of an embedded blueprint.
+pub(super) fn built_scan<'t>(name: &str, len: usize) -> Option<Scanned<'t>> {
+    let table = frozen_table::SCANNED;
+    let at = table.binary_search_by(|row| row.0.cmp(name)).ok()?;
+    let (_, built_len, cuts, words, partials) = table[at];
+    (built_len == len).then_some(Scanned {
+        cuts: Cow::Borrowed(cuts),
+        words: Cow::Borrowed(words),
+        partials: Cow::Borrowed(partials),
+    })
+}
+
 /// The names one entry's blueprint can reach: its own mustaches, its path
-/// template's, and those of every partial it includes, transitively.
+/// template's, and those of every partial it includes, transitively; and
+/// those partials. `embedded` tells a file of lzgen's own from a user's.
 pub(super) fn entry_words<'t>(
     template: &str,
     path: Option<&'t str>,
     files: &'t BTreeMap<String, String>,
+    embedded: impl Fn(&str) -> bool,
     partial_file: impl Fn(&str) -> String,
+    reads: &mut Reads<'t>,
 ) -> (BTreeSet<&'t str>, BTreeSet<String>) {
     let mut words = BTreeSet::new();
     let mut partials: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = path {
-        words_in_mustaches(path, &mut words);
+        let mut in_path = Vec::new();
+        scan::words_in_mustaches(path, &mut in_path);
+        words.extend(in_path);
     }
     let mut queue: Vec<String> = vec![template.to_string()];
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -310,12 +365,13 @@ pub(super) fn entry_words<'t>(
         if !seen.insert(file.clone()) {
             continue;
         }
-        let Some((_, text)) = files.get_key_value(&file) else {
+        let Some((file, text)) = files.get_key_value(&file) else {
             continue;
         };
-        words_in_mustaches(text, &mut words);
-        for name in partials_named(text) {
-            partials.insert(name.to_string());
+        let read = reads.get(file, text, embedded(file));
+        words.extend(read.words.iter().copied());
+        for name in read.partials.iter() {
+            partials.insert((*name).to_string());
             queue.push(partial_file(name));
         }
     }
@@ -328,11 +384,11 @@ mod tests {
 
     #[test]
     fn words_come_from_mustaches_only() {
-        let mut words = BTreeSet::new();
-        words_in_mustaches(
+        let read = scan::scan(
             "accounts in prose {{#each lz.stacks}}{{yaml @root.lz.names.log}}{{/each}} {{> tg-alarm target_group=x}}",
-            &mut words,
         );
+        let words: BTreeSet<&str> = read.words.iter().copied().collect();
+        assert_eq!(read.words.len(), words.len(), "each word once");
         let expected: BTreeSet<&str> = [
             "each",
             "yaml",
@@ -352,9 +408,10 @@ mod tests {
 
     #[test]
     fn partials_are_found_with_their_whitespace_control() {
-        let names: Vec<&str> =
-            partials_named("a {{> one}} b {{~> two x=1}} {{#if y}}{{>three}}{{/if}} {{ > four }}")
-                .collect();
+        let names: Vec<&str> = scan::partials_named(
+            "a {{> one}} b {{~> two x=1}} {{#if y}}{{>three}}{{/if}} {{ > four }}",
+        )
+        .collect();
         assert_eq!(names, ["one", "two", "three", "four"]);
     }
 

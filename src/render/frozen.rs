@@ -34,7 +34,6 @@ use std::collections::HashMap;
 /// A template as data: its elements, without line and column mapping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frozen {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub elements: Vec<Element>,
 }
@@ -84,7 +83,9 @@ pub struct Decorator {
 pub enum Param {
     Name(String),
     Path(JsonPath),
-    Literal(serde_json::Value),
+    /// The literal as JSON text: the data format below describes no
+    /// self-describing values.
+    Literal(String),
     Subexpression(Box<Element>),
 }
 
@@ -107,6 +108,19 @@ pub enum JsonPath {
 pub enum BlockParams {
     Single(Param),
     Pair(Param, Param),
+}
+
+/// A frozen template as bytes. postcard, not JSON: the data has no field
+/// names, it is half the size, and it reads back in about half the time
+/// (the standard preset thaws 162 templates on every run).
+#[cfg_attr(not(test), allow(dead_code, reason = "build.rs encodes"))]
+pub fn encode(frozen: &Frozen) -> Result<Vec<u8>, String> {
+    postcard::to_allocvec(frozen).map_err(|e| e.to_string())
+}
+
+/// Reads `encode`'s bytes back.
+pub fn decode(bytes: &[u8]) -> Result<Frozen, String> {
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
 }
 
 /// FNV-1a over a text: the key a frozen template is found by. Stable
@@ -234,7 +248,7 @@ fn freeze_param(p: &Parameter) -> Result<Param, String> {
                 None => JsonPath::Parsed(raw.clone()),
             })
         }
-        Parameter::Literal(value) => Param::Literal(value.clone()),
+        Parameter::Literal(value) => Param::Literal(value.to_string()),
         Parameter::Subexpression(sub) => {
             Param::Subexpression(Box::new(freeze_element(sub.as_element())?))
         }
@@ -361,7 +375,9 @@ impl Thaw {
                     Parameter::Path(path)
                 }
             }
-            Param::Literal(value) => Parameter::Literal(value),
+            Param::Literal(json) => Parameter::Literal(
+                serde_json::from_str(&json).map_err(|e| format!("literal `{json}`: {e}"))?,
+            ),
             Param::Subexpression(element) => {
                 let mut sub = SubexpressionBuilder::default()
                     .element(Box::new(TemplateElement::Comment(String::new())))

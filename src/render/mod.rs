@@ -17,6 +17,8 @@ pub mod overrides;
 mod frozen;
 mod pieces;
 pub mod policy;
+mod prepare;
+mod scan;
 
 use crate::infra::{Stack, TerraformRoot, Units};
 use crate::model::{LandingZone, ServiceControlPolicy};
@@ -44,7 +46,7 @@ pub struct RenderedFile {
 
 /// Rendering failed: a blueprint is broken. Always a bug in lzgen or in an
 /// ejected blueprint, never the user's answers (those were validated).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RenderError {
     #[error("blueprint manifest: {0}")]
     Manifest(String),
@@ -187,13 +189,50 @@ impl Blueprints {
         units: &Units,
         fast: bool,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
-        let prune = fast;
-        let piece_bytes = if fast {
-            pieces::PIECE_BYTES
-        } else {
-            usize::MAX
-        };
         let entries = self.manifest()?;
+        let flavoured = |entry: &Entry| match entry.iac {
+            Flavour::Any => true,
+            Flavour::Cloudformation => lz.organization.iac.cloudformation(),
+            Flavour::Terraform => lz.organization.iac.terraform(),
+        };
+        // Every entry of the answers' flavours prepared first, whether its
+        // `when` holds or not (that needs the landing zone's context, made
+        // next): their frozen templates are thawed on one core while the
+        // context is made on the other. An entry's error counts only if it
+        // is rendered.
+        let mut reads = engine::Reads::default();
+        let prepared: Vec<Option<Result<prepare::Prepared<'_>, RenderError>>> = entries
+            .iter()
+            .map(|entry| flavoured(entry).then(|| self.prepare(entry, fast, &mut reads)))
+            .collect();
+        std::thread::scope(|scope| {
+            let ready = fast.then(|| {
+                scope.spawn(|| {
+                    engine::thaw_texts(
+                        prepared
+                            .iter()
+                            .flatten()
+                            .flatten()
+                            .flat_map(|p| p.sources.iter().map(|(_, text, _)| *text)),
+                    )
+                })
+            });
+            self.render_prepared(lz, units, fast, &entries, &prepared, ready)
+        })
+    }
+
+    /// `render_with` once the entries are prepared, with their frozen
+    /// templates being thawed (`ready`).
+    fn render_prepared(
+        &self,
+        lz: &LandingZone,
+        units: &Units,
+        fast: bool,
+        entries: &[Entry],
+        prepared: &[Option<Result<prepare::Prepared<'_>, RenderError>>],
+        ready: Option<std::thread::ScopedJoinHandle<'_, engine::Thawed>>,
+    ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
+        let prune = fast;
         let view = ZoneView::new(lz, units);
         let policies: BTreeMap<&'static str, policy::RenderedPolicy> = units
             .policies
@@ -253,65 +292,34 @@ impl Blueprints {
                 }),
             })
             .collect::<Result<_, _>>()?;
-        let kept: Vec<&Entry> = entries
-            .iter()
-            .zip(holds)
-            .filter(|(entry, holds)| {
-                *holds
-                    && match entry.iac {
-                        Flavour::Any => true,
-                        Flavour::Cloudformation => lz.organization.iac.cloudformation(),
-                        Flavour::Terraform => lz.organization.iac.terraform(),
-                    }
-            })
-            .map(|(entry, _)| entry)
-            .collect();
-
         // What to compile (each blueprint once), and what each entry sees.
-        // Each blueprint (or piece of one) to compile, and whether its plain
-        // lines are taken out first.
+        let mut kept: Vec<&Entry> = Vec::new();
         let mut sources: BTreeMap<String, (&str, bool)> = BTreeMap::new();
         let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut contexts: Vec<serde_json::Value> = Vec::with_capacity(kept.len());
-        let mut words_of = Vec::with_capacity(kept.len());
-        for entry in &kept {
-            let (words, partials) = engine::entry_words(
-                &entry.template,
-                entry.path.as_deref(),
-                &self.files,
-                |name| format!("{PARTIALS}{name}{SUFFIX}"),
-            );
-            let text = self.files.get(&entry.template).ok_or_else(|| {
-                RenderError::Manifest(format!("`{}` names no blueprint", entry.template))
-            })?;
-            let parts = pieces::pieces(text, piece_bytes);
-            let count = parts.len();
-            pieces.insert(&entry.template, count);
-            for (n, part) in parts.into_iter().enumerate() {
-                sources.insert(pieces::piece_name(&entry.template, n, count), (part, fast));
+        let mut words_of = Vec::new();
+        for ((entry, holds), prepared) in entries.iter().zip(holds).zip(prepared) {
+            let Some(prepared) = prepared.as_ref().filter(|_| holds) else {
+                continue;
+            };
+            let prepared = prepared.as_ref().map_err(Clone::clone)?;
+            kept.push(entry);
+            pieces.insert(&entry.template, prepared.pieces);
+            for (name, text, literals) in &prepared.sources {
+                sources.insert(name.clone(), (text, *literals));
             }
-            for name in partials
-                .iter()
-                .map(|partial| format!("{PARTIALS}{partial}{SUFFIX}"))
-            {
-                let text = self.files.get(&name).ok_or_else(|| RenderError::Template {
-                    template: entry.template.clone(),
-                    message: format!("includes `{name}`, which is not a blueprint"),
-                })?;
-                let key = name.strip_prefix(PARTIALS).unwrap_or(&name);
-                let key = key.strip_suffix(SUFFIX).unwrap_or(key);
-                sources.insert(key.to_string(), (text.as_str(), false));
-            }
-            if let Some(path) = &entry.path {
-                sources.insert(path_template(&entry.template), (path.as_str(), false));
-            }
-            contexts.push(if prune {
-                engine::pruned(&base_json, &words)
-            } else {
-                base_json.clone()
-            });
-            words_of.push(words);
+            words_of.push(&prepared.words);
         }
+        let contexts: Vec<serde_json::Value> = words_of
+            .iter()
+            .map(|words| {
+                if prune {
+                    engine::pruned(&base_json, words)
+                } else {
+                    base_json.clone()
+                }
+            })
+            .collect();
+        let ready = ready.and_then(|h| h.join().ok()).unwrap_or_default();
         let hb = engine::compile(
             sources
                 .into_iter()
@@ -322,6 +330,7 @@ impl Blueprints {
                 })
                 .collect(),
             fast,
+            ready,
         )?;
 
         // One job per file: the entry and the item it is rendered for.
@@ -388,7 +397,7 @@ impl Blueprints {
                         .entry(*i)
                         .or_insert_with(|| handlebars::Context::from(contexts[*i].clone()));
                     let rendered =
-                        item.values(&view, prune.then_some(&words_of[*i]))
+                        item.values(&view, prune.then_some(words_of[*i]))
                             .and_then(|values| {
                                 if let Some(map) = ctx.data_mut().as_object_mut() {
                                     for (key, value) in engine::ITEM_KEYS.into_iter().zip(values) {
@@ -418,7 +427,6 @@ impl Blueprints {
                 })
                 .collect()
         });
-        // In job order, so that the error reported is the same on every run.
         results.sort_by_key(|(n, _)| *n);
         let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
         for (_, result) in results {

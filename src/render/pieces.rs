@@ -73,9 +73,22 @@ pub(super) const PIECE_BYTES: usize = 1_024;
 
 /// A blueprint's pieces, as `cuts` finds them.
 pub(super) fn pieces(text: &str, every: usize) -> Vec<&str> {
+    at(text, &cuts(text, every))
+}
+
+/// A blueprint's pieces between the given cuts (each a line start, from
+/// `cuts`: a cut elsewhere gives the text whole).
+pub(super) fn at<'t>(text: &'t str, cuts: &[usize]) -> Vec<&'t str> {
+    if cuts
+        .iter()
+        .any(|&cut| cut == 0 || cut >= text.len() || !text.is_char_boundary(cut))
+        || !cuts.is_sorted()
+    {
+        return vec![text];
+    }
     let mut pieces = Vec::new();
     let mut from = 0;
-    for cut in cuts(text, every) {
+    for &cut in cuts {
         pieces.push(&text[from..cut]);
         from = cut;
     }

@@ -318,15 +318,22 @@ fn every_frozen_blueprint_thaws_to_what_handlebars_compiles() {
             pieces::pieces(text, pieces::PIECE_BYTES)
         };
         for (n, piece) in texts.into_iter().enumerate() {
-            let data = engine::frozen_data(piece)
+            let (_, data) = engine::frozen_data(piece)
                 .unwrap_or_else(|| panic!("{name} piece {n}: build.rs froze no template"));
-            let frozen: frozen::Frozen = serde_json::from_str(data).expect("frozen data parses");
+            let frozen = frozen::decode(data).expect("frozen data reads back");
             let from_data = frozen::Thaw::default()
                 .template(frozen)
                 .unwrap_or_else(|e| panic!("{name} piece {n}: {e}"));
             let mut compiled = handlebars::Template::compile(piece).expect("compiles");
             without_mapping(&mut compiled);
             assert_eq!(from_data, compiled, "{name} piece {n}");
+            // Its bytes read back as they were written.
+            let refrozen = frozen::freeze(&compiled).expect("freezes");
+            assert_eq!(
+                frozen::encode(&refrozen).and_then(|bytes| frozen::decode(&bytes)),
+                Ok(refrozen),
+                "{name} piece {n}"
+            );
             // And it goes through freezing unchanged.
             assert_eq!(
                 frozen::freeze(&compiled).map(|f| frozen::Thaw::default().template(f)),
@@ -337,6 +344,30 @@ fn every_frozen_blueprint_thaws_to_what_handlebars_compiles() {
         }
     }
     assert!(thawed > 150, "only {thawed} frozen templates were compared");
+}
+
+#[test]
+fn the_builds_reading_of_each_blueprint_is_the_one_made_now() {
+    let blueprints = Blueprints::embedded();
+    let mut compared = 0;
+    for (name, text) in &blueprints.files {
+        if name.ends_with(SUFFIX) {
+            assert_eq!(
+                engine::built_scan(name, text.len()),
+                Some(scan::scan(text)),
+                "{name}"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} blueprints were compared");
+    // A text of another length (a user's edit) is read again.
+    let (name, text) = blueprints
+        .files
+        .iter()
+        .find(|(name, _)| name.ends_with(SUFFIX))
+        .expect("a blueprint");
+    assert_eq!(engine::built_scan(name, text.len() + 1), None);
 }
 
 #[test]
