@@ -189,48 +189,50 @@ impl Blueprints {
         units: &Units,
         fast: bool,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
-        let entries = self.manifest()?;
-        let flavoured = |entry: &Entry| match entry.iac {
-            Flavour::Any => true,
-            Flavour::Cloudformation => lz.organization.iac.cloudformation(),
-            Flavour::Terraform => lz.organization.iac.terraform(),
-        };
-        // Every entry of the answers' flavours prepared first, whether its
-        // `when` holds or not (that needs the landing zone's context, made
-        // next): their frozen templates are thawed on one core while the
-        // context is made on the other. An entry's error counts only if it
-        // is rendered.
-        let mut reads = engine::Reads::default();
-        let prepared: Vec<Option<Result<prepare::Prepared<'_>, RenderError>>> = entries
-            .iter()
-            .map(|entry| flavoured(entry).then(|| self.prepare(entry, fast, &mut reads)))
-            .collect();
         std::thread::scope(|scope| {
-            let ready = fast.then(|| {
-                scope.spawn(|| {
-                    engine::thaw_texts(
-                        prepared
-                            .iter()
-                            .flatten()
-                            .flatten()
-                            .flat_map(|p| p.sources.iter().map(|(_, text, _)| *text)),
-                    )
-                })
+            // One core reads the manifest, prepares every entry of the
+            // answers' flavours (whether its `when` holds or not: that needs
+            // the landing zone's context), hands them over, and thaws their
+            // frozen templates; the other makes the context meanwhile. An
+            // entry's error counts only if it is rendered.
+            let (hand_over, entries_ready) = std::sync::mpsc::channel();
+            let reader = scope.spawn(move || {
+                let read = self.manifest().map(|entries| {
+                    let mut reads = engine::Reads::default();
+                    let prepared: Vec<Option<Result<prepare::Prepared<'_>, RenderError>>> = entries
+                        .iter()
+                        .map(|entry| {
+                            flavoured(lz, entry).then(|| self.prepare(entry, fast, &mut reads))
+                        })
+                        .collect();
+                    (entries, prepared)
+                });
+                let texts: Vec<&str> = match &read {
+                    Ok((_, prepared)) if fast => prepared
+                        .iter()
+                        .flatten()
+                        .flatten()
+                        .flat_map(|p| p.sources.iter().map(|(_, text, _)| *text))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                // The receiver is gone only if the renderer failed first.
+                let _ = hand_over.send(read);
+                engine::thaw_texts(texts.into_iter())
             });
-            self.render_prepared(lz, units, fast, &entries, &prepared, ready)
+            self.render_prepared(lz, units, fast, &entries_ready, reader)
         })
     }
 
-    /// `render_with` once the entries are prepared, with their frozen
-    /// templates being thawed (`ready`).
-    fn render_prepared(
-        &self,
+    /// `render_with` given the manifest's entries as they are prepared
+    /// (`entries_ready`) and their frozen templates as they thaw (`reader`).
+    fn render_prepared<'a>(
+        &'a self,
         lz: &LandingZone,
         units: &Units,
         fast: bool,
-        entries: &[Entry],
-        prepared: &[Option<Result<prepare::Prepared<'_>, RenderError>>],
-        ready: Option<std::thread::ScopedJoinHandle<'_, engine::Thawed>>,
+        entries_ready: &std::sync::mpsc::Receiver<Read<'a>>,
+        reader: std::thread::ScopedJoinHandle<'_, engine::Thawed>,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
         let prune = fast;
         let view = ZoneView::new(lz, units);
@@ -278,6 +280,7 @@ impl Blueprints {
         };
         // The landing zone becomes JSON once; each entry prunes its copy.
         let base_json = to_json(&base)?;
+        let (entries, prepared) = entries_ready.recv().map_err(|_| engine::panicked())??;
         // Every condition is read, whichever flavour it is for, so that a
         // misspelt name fails on every answer set.
         let holds: Vec<bool> = entries
@@ -297,7 +300,7 @@ impl Blueprints {
         let mut sources: BTreeMap<String, (&str, bool)> = BTreeMap::new();
         let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
         let mut words_of = Vec::new();
-        for ((entry, holds), prepared) in entries.iter().zip(holds).zip(prepared) {
+        for ((entry, holds), prepared) in entries.iter().zip(holds).zip(&prepared) {
             let Some(prepared) = prepared.as_ref().filter(|_| holds) else {
                 continue;
             };
@@ -307,7 +310,14 @@ impl Blueprints {
             for (name, text, literals) in &prepared.sources {
                 sources.insert(name.clone(), (text, *literals));
             }
-            words_of.push(&prepared.words);
+            let mut words = prepared.words.clone();
+            if let Some(path) = &entry.path {
+                sources.insert(path_template(&entry.template), (path.as_str(), false));
+                let mut in_path = Vec::new();
+                scan::words_in_mustaches(path, &mut in_path);
+                words.extend(in_path);
+            }
+            words_of.push(words);
         }
         let contexts: Vec<serde_json::Value> = words_of
             .iter()
@@ -319,7 +329,7 @@ impl Blueprints {
                 }
             })
             .collect();
-        let ready = ready.and_then(|h| h.join().ok()).unwrap_or_default();
+        let ready = reader.join().map_err(|_| engine::panicked())?;
         let hb = engine::compile(
             sources
                 .into_iter()
@@ -397,7 +407,7 @@ impl Blueprints {
                         .entry(*i)
                         .or_insert_with(|| handlebars::Context::from(contexts[*i].clone()));
                     let rendered =
-                        item.values(&view, prune.then_some(words_of[*i]))
+                        item.values(&view, prune.then_some(&words_of[*i]))
                             .and_then(|values| {
                                 if let Some(map) = ctx.data_mut().as_object_mut() {
                                     for (key, value) in engine::ITEM_KEYS.into_iter().zip(values) {
@@ -440,6 +450,25 @@ impl Blueprints {
             out.insert(file.path.clone(), (template, file));
         }
         Ok(out.into_values().collect())
+    }
+}
+
+/// The manifest's entries, each prepared when it is of the answers'
+/// flavours.
+type Read<'a> = Result<
+    (
+        Vec<Entry>,
+        Vec<Option<Result<prepare::Prepared<'a>, RenderError>>>,
+    ),
+    RenderError,
+>;
+
+/// Whether an entry is of a flavour the answers write.
+fn flavoured(lz: &LandingZone, entry: &Entry) -> bool {
+    match entry.iac {
+        Flavour::Any => true,
+        Flavour::Cloudformation => lz.organization.iac.cloudformation(),
+        Flavour::Terraform => lz.organization.iac.terraform(),
     }
 }
 

@@ -3,11 +3,13 @@
 //! includes, and the names it can reach (`engine::entry_words`).
 
 use super::manifest::Entry;
-use super::{Blueprints, PARTIALS, RenderError, SUFFIX, engine, path_template, pieces};
+use super::{Blueprints, PARTIALS, RenderError, SUFFIX, engine, pieces};
 
 /// One entry's blueprint made ready to compile: the names it can reach,
 /// what to compile for it (name, text, and whether its plain lines are
 /// taken out first), and how many pieces its own blueprint was cut into.
+/// Its `path` template is the entry's own, added when the entry is kept:
+/// this is made on another thread, from the blueprints alone.
 #[derive(Debug)]
 pub(super) struct Prepared<'a> {
     pub words: std::collections::BTreeSet<&'a str>,
@@ -19,14 +21,14 @@ impl Blueprints {
     /// One entry's blueprint made ready to compile.
     pub(super) fn prepare<'a>(
         &'a self,
-        entry: &'a Entry,
+        entry: &Entry,
         fast: bool,
         reads: &mut engine::Reads<'a>,
     ) -> Result<Prepared<'a>, RenderError> {
         let own: &[String] = self.own.as_ref().map_or(&[], |(_, names)| names.as_slice());
         let (words, partials) = engine::entry_words(
             &entry.template,
-            entry.path.as_deref(),
+            None,
             &self.files,
             |name| !own.iter().any(|o| o == name),
             |name| format!("{PARTIALS}{name}{SUFFIX}"),
@@ -59,9 +61,6 @@ impl Blueprints {
             let key = name.strip_prefix(PARTIALS).unwrap_or(&name);
             let key = key.strip_suffix(SUFFIX).unwrap_or(key);
             sources.push((key.to_string(), text.as_str(), false));
-        }
-        if let Some(path) = &entry.path {
-            sources.push((path_template(&entry.template), path.as_str(), false));
         }
         Ok(Prepared {
             words,
