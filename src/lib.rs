@@ -19,6 +19,7 @@ pub mod state;
 pub mod text;
 pub mod verify;
 pub mod wizard;
+pub(crate) mod yaml;
 
 use config::{Answers, Sources};
 use error::Error;

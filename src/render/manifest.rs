@@ -106,8 +106,12 @@ pub(super) fn parse(files: &BTreeMap<String, String>) -> Result<Vec<Entry>, Rend
     let text = files
         .get(MANIFEST)
         .ok_or_else(|| RenderError::Manifest("blueprints/manifest.yaml is missing".into()))?;
-    let entries: Vec<Entry> =
-        serde_yaml::from_str(text).map_err(|e| RenderError::Manifest(e.to_string()))?;
+    // Read quickly (`crate::yaml`); a manifest that does not fit is read
+    // again by serde_yaml_ng, whose error names the line.
+    let entries: Vec<Entry> = crate::yaml::read(text)
+        .and_then(serde_yaml::from_value)
+        .or_else(|_| serde_yaml::from_str(text))
+        .map_err(|e| RenderError::Manifest(e.to_string()))?;
     for entry in &entries {
         if !files.contains_key(&entry.template) {
             return Err(RenderError::Manifest(format!(

@@ -76,7 +76,7 @@ fn parse_one(file: &RenderedFile) -> (Doc, Option<Defect>, Option<Defect>) {
     let (doc, broken) = match ext {
         // serde_yaml keeps CloudFormation's short tags (!Sub, !Ref,
         // !GetAtt...) as tagged values, so they parse as they are.
-        "yaml" | "yml" => match yaml::read(text) {
+        "yaml" | "yml" => match crate::yaml::read(text) {
             Ok(doc) => (Doc::Yaml(doc), None),
             Err(e) => (Doc::None, Some(format!("YAML does not parse: {e}"))),
         },
@@ -232,7 +232,6 @@ mod deploy;
 mod policy;
 mod quotas;
 mod terraform;
-mod yaml;
 
 pub use deploy::*;
 pub use policy::*;

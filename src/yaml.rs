@@ -1,4 +1,5 @@
-//! Reading a generated YAML file back, quickly.
+//! Reading YAML lzgen wrote itself (its output, its blueprints' manifest),
+//! quickly.
 //!
 //! Every YAML file lzgen writes is parsed back before anything is written
 //! (`verify`), and for the standard preset that was the largest single cost
