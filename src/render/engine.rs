@@ -112,16 +112,7 @@ pub(super) fn compile(
             share.1.push((data, source.name));
         }
     }
-    let thawed: Vec<Result<Vec<(String, Template)>, RenderError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|(_, share)| scope.spawn(move || thaw_all(share)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(panicked())))
-            .collect()
-    });
+    let thawed = spread(shares, THAW_WORTH_THREADS, thaw_all);
     for share in thawed {
         for (name, template) in share? {
             hb.register_template(&name, template);
@@ -162,28 +153,17 @@ pub(super) fn compile(
             share.1.push(source);
         }
     }
-    let compiled: Vec<Result<Vec<(String, Template)>, RenderError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
+    let compiled = spread(shares, COMPILE_WORTH_THREADS, |share: Vec<Source<'_>>| {
+        share
             .into_iter()
-            .map(|(_, share)| {
-                scope.spawn(move || {
-                    share
-                        .into_iter()
-                        .map(|s| {
-                            Template::compile_with_name(s.text, s.name.clone())
-                                .map(|t| (s.name.clone(), t))
-                                .map_err(|e| RenderError::Template {
-                                    template: s.name.clone(),
-                                    message: e.to_string(),
-                                })
-                        })
-                        .collect()
-                })
+            .map(|s| {
+                Template::compile_with_name(s.text, s.name.clone())
+                    .map(|t| (s.name.clone(), t))
+                    .map_err(|e| RenderError::Template {
+                        template: s.name.clone(),
+                        message: e.to_string(),
+                    })
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(panicked())))
             .collect()
     });
     let mut first_error: Option<RenderError> = None;
@@ -215,6 +195,39 @@ pub(super) fn compile(
         Some(e) => Err(e),
         None => Ok(hb),
     }
+}
+
+/// The work (bytes of frozen data; length × mustaches of text to compile)
+/// below which one thread does it all: starting threads costs more than a
+/// few small templates do (the standard preset compiles only its 19 short
+/// `path` templates).
+const THAW_WORTH_THREADS: usize = 16 * 1024;
+const COMPILE_WORTH_THREADS: usize = 64 * 1024;
+
+/// Does each share's work, each on a thread of its own when there is at
+/// least `worth` of it in all; the results in share order.
+fn spread<S: Send, T: Send>(
+    shares: Vec<(usize, S)>,
+    worth: usize,
+    work: impl Fn(S) -> Result<Vec<T>, RenderError> + Sync,
+) -> Vec<Result<Vec<T>, RenderError>> {
+    let shares: Vec<(usize, S)> = shares.into_iter().filter(|(load, _)| *load > 0).collect();
+    if shares.len() < 2 || shares.iter().map(|(load, _)| load).sum::<usize>() < worth {
+        return shares.into_iter().map(|(_, share)| work(share)).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|(_, share)| {
+                let work = &work;
+                scope.spawn(move || work(share))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(panicked())))
+            .collect()
+    })
 }
 
 /// Frozen templates' data, and the name each is registered by.
