@@ -354,12 +354,12 @@ pub(super) fn built_scan<'t>(name: &str, len: usize) -> Option<Scanned<'t>> {
     })
 }
 
-/// The names one entry's blueprint can reach: its own mustaches, its path
-/// template's, and those of every partial it includes, transitively; and
-/// those partials. `embedded` tells a file of lzgen's own from a user's.
+/// The names one entry's blueprint can reach: its own mustaches and those
+/// of every partial it includes, transitively; and those partials.
+/// `embedded` tells a file of lzgen's own from a user's. (The entry's
+/// `path` template adds its own words where the entry is kept.)
 pub(super) fn entry_words<'t>(
     template: &str,
-    path: Option<&'t str>,
     files: &'t BTreeMap<String, String>,
     embedded: impl Fn(&str) -> bool,
     partial_file: impl Fn(&str) -> String,
@@ -367,11 +367,6 @@ pub(super) fn entry_words<'t>(
 ) -> (BTreeSet<&'t str>, BTreeSet<String>) {
     let mut words = BTreeSet::new();
     let mut partials: BTreeSet<String> = BTreeSet::new();
-    if let Some(path) = path {
-        let mut in_path = Vec::new();
-        scan::words_in_mustaches(path, &mut in_path);
-        words.extend(in_path);
-    }
     let mut queue: Vec<String> = vec![template.to_string()];
     let mut seen: BTreeSet<String> = BTreeSet::new();
     while let Some(file) = queue.pop() {

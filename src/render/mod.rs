@@ -25,7 +25,7 @@ use crate::model::{LandingZone, ServiceControlPolicy};
 use context::{Context, ZoneView, pipeline_edges};
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
-use manifest::{Each, Entry, Flavour, truthy};
+use manifest::{Each, Entry, truthy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -196,31 +196,19 @@ impl Blueprints {
             // frozen templates; the other makes the context meanwhile. An
             // entry's error counts only if it is rendered.
             let (hand_over, entries_ready) = std::sync::mpsc::channel();
-            let reader = scope.spawn(move || {
-                let read = self.manifest().map(|entries| {
-                    let mut reads = engine::Reads::default();
-                    let prepared: Vec<Option<Result<prepare::Prepared<'_>, RenderError>>> = entries
-                        .iter()
-                        .map(|entry| {
-                            flavoured(lz, entry).then(|| self.prepare(entry, fast, &mut reads))
-                        })
-                        .collect();
-                    (entries, prepared)
-                });
-                let texts: Vec<&str> = match &read {
-                    Ok((_, prepared)) if fast => prepared
-                        .iter()
-                        .flatten()
-                        .flatten()
-                        .flat_map(|p| p.sources.iter().map(|(_, text, _)| *text))
-                        .collect(),
-                    _ => Vec::new(),
-                };
+            let mut reader = Some(scope.spawn(move || {
+                let (read, texts) = self.read_manifest(lz, fast);
                 // The receiver is gone only if the renderer failed first.
                 let _ = hand_over.send(read);
                 engine::thaw_texts(texts.into_iter())
-            });
-            self.render_prepared(lz, units, fast, &entries_ready, reader)
+            }));
+            let rendered = self.render_prepared(lz, units, fast, &entries_ready, &mut reader);
+            // A render that failed first leaves the reader to finish here;
+            // a panic of its own was reported as the render's error.
+            if let Some(reader) = reader {
+                let _ = reader.join();
+            }
+            rendered
         })
     }
 
@@ -231,8 +219,8 @@ impl Blueprints {
         lz: &LandingZone,
         units: &Units,
         fast: bool,
-        entries_ready: &std::sync::mpsc::Receiver<Read<'a>>,
-        reader: std::thread::ScopedJoinHandle<'_, engine::Thawed>,
+        entries_ready: &std::sync::mpsc::Receiver<prepare::Read<'a>>,
+        reader: &mut Option<std::thread::ScopedJoinHandle<'_, engine::Thawed>>,
     ) -> Result<Vec<(String, RenderedFile)>, RenderError> {
         let prune = fast;
         let view = ZoneView::new(lz, units);
@@ -329,7 +317,11 @@ impl Blueprints {
                 }
             })
             .collect();
-        let ready = reader.join().map_err(|_| engine::panicked())?;
+        let ready = reader
+            .take()
+            .ok_or_else(engine::panicked)?
+            .join()
+            .map_err(|_| engine::panicked())?;
         let hb = engine::compile(
             sources
                 .into_iter()
@@ -437,6 +429,7 @@ impl Blueprints {
                 })
                 .collect()
         });
+        // In job order, so that the error reported is the same on every run.
         results.sort_by_key(|(n, _)| *n);
         let mut out: BTreeMap<String, (String, RenderedFile)> = BTreeMap::new();
         for (_, result) in results {
@@ -450,25 +443,6 @@ impl Blueprints {
             out.insert(file.path.clone(), (template, file));
         }
         Ok(out.into_values().collect())
-    }
-}
-
-/// The manifest's entries, each prepared when it is of the answers'
-/// flavours.
-type Read<'a> = Result<
-    (
-        Vec<Entry>,
-        Vec<Option<Result<prepare::Prepared<'a>, RenderError>>>,
-    ),
-    RenderError,
->;
-
-/// Whether an entry is of a flavour the answers write.
-fn flavoured(lz: &LandingZone, entry: &Entry) -> bool {
-    match entry.iac {
-        Flavour::Any => true,
-        Flavour::Cloudformation => lz.organization.iac.cloudformation(),
-        Flavour::Terraform => lz.organization.iac.terraform(),
     }
 }
 

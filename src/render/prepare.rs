@@ -1,9 +1,11 @@
-//! Each manifest entry made ready to compile, before the landing zone's
-//! context is made: its blueprint cut into pieces, the partials it
-//! includes, and the names it can reach (`engine::entry_words`).
+//! The manifest read and each of its entries made ready to compile, on a
+//! thread of its own while the landing zone's context is made: each
+//! entry's blueprint cut into pieces, the partials it includes, and the
+//! names it can reach (`engine::entry_words`).
 
-use super::manifest::Entry;
+use super::manifest::{Entry, Flavour};
 use super::{Blueprints, PARTIALS, RenderError, SUFFIX, engine, pieces};
+use crate::model::LandingZone;
 
 /// One entry's blueprint made ready to compile: the names it can reach,
 /// what to compile for it (name, text, and whether its plain lines are
@@ -18,6 +20,30 @@ pub(super) struct Prepared<'a> {
 }
 
 impl Blueprints {
+    /// The manifest read, every entry of the answers' flavours prepared
+    /// (whether its `when` holds or not: that needs the landing zone's
+    /// context), and the texts of what they compile, to thaw.
+    pub(super) fn read_manifest(&self, lz: &LandingZone, fast: bool) -> (Read<'_>, Vec<&str>) {
+        let read = self.manifest().map(|entries| {
+            let mut reads = engine::Reads::default();
+            let prepared: Vec<Option<Result<Prepared<'_>, RenderError>>> = entries
+                .iter()
+                .map(|entry| flavoured(lz, entry).then(|| self.prepare(entry, fast, &mut reads)))
+                .collect();
+            (entries, prepared)
+        });
+        let texts: Vec<&str> = match &read {
+            Ok((_, prepared)) if fast => prepared
+                .iter()
+                .flatten()
+                .flatten()
+                .flat_map(|p| p.sources.iter().map(|(_, text, _)| *text))
+                .collect(),
+            _ => Vec::new(),
+        };
+        (read, texts)
+    }
+
     /// One entry's blueprint made ready to compile.
     pub(super) fn prepare<'a>(
         &'a self,
@@ -28,7 +54,6 @@ impl Blueprints {
         let own: &[String] = self.own.as_ref().map_or(&[], |(_, names)| names.as_slice());
         let (words, partials) = engine::entry_words(
             &entry.template,
-            None,
             &self.files,
             |name| !own.iter().any(|o| o == name),
             |name| format!("{PARTIALS}{name}{SUFFIX}"),
@@ -67,5 +92,19 @@ impl Blueprints {
             sources,
             pieces: count,
         })
+    }
+}
+
+/// The manifest's entries, each prepared when it is of the answers'
+/// flavours.
+pub(super) type Read<'a> =
+    Result<(Vec<Entry>, Vec<Option<Result<Prepared<'a>, RenderError>>>), RenderError>;
+
+/// Whether an entry is of a flavour the answers write.
+fn flavoured(lz: &LandingZone, entry: &Entry) -> bool {
+    match entry.iac {
+        Flavour::Any => true,
+        Flavour::Cloudformation => lz.organization.iac.cloudformation(),
+        Flavour::Terraform => lz.organization.iac.terraform(),
     }
 }
