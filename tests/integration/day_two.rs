@@ -1,16 +1,9 @@
 //! Day two: change an answer, render again, keep every hand edit
 //! (`lzgen update`), and tell in CI whether a repo is current (`lzgen check`).
 
-use crate::support::{fresh_target, lzgen, read_tree};
+use crate::support::{fresh_target, lzgen, new_standard, read_tree};
 use std::fs;
 use std::path::Path;
-
-fn render(target: &Path) {
-    lzgen()
-        .args(["new", target.to_str().expect("utf-8"), "--yes"])
-        .assert()
-        .success();
-}
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
     let out = lzgen()
@@ -58,7 +51,7 @@ const ADDED_REGION: &str = "cloudformation/security/security-eu-west-1.yaml";
 #[test]
 fn update_keeps_edits_and_comments_adds_and_removes_a_region_and_marks_conflicts() {
     let (_tmp, repo) = fresh_target();
-    render(&repo);
+    new_standard(&repo);
     assert_eq!(run(&repo, &["check"]).0, 0, "a fresh render is current");
 
     // A hand edit to a generated file, and a comment in lzgen.yaml with a
@@ -144,7 +137,7 @@ fn update_keeps_edits_and_comments_adds_and_removes_a_region_and_marks_conflicts
 #[test]
 fn check_is_current_after_update_and_tells_stale_from_edited() {
     let (_tmp, repo) = fresh_target();
-    render(&repo);
+    new_standard(&repo);
     // An answer changed and not yet rendered: the files it touches are
     // stale, not edited.
     add_a_region(&repo);
@@ -175,7 +168,7 @@ fn check_is_current_after_update_and_tells_stale_from_edited() {
 #[test]
 fn new_force_refuses_to_overwrite_an_edit_and_names_update() {
     let (_tmp, repo) = fresh_target();
-    render(&repo);
+    new_standard(&repo);
     let target = repo.to_str().expect("utf-8");
     // Unedited: --force may write again.
     lzgen()
@@ -203,7 +196,7 @@ fn a_folder_holding_only_what_a_fresh_clone_has_counts_as_empty() {
     fs::create_dir_all(repo.join(".git/objects")).expect("mkdir");
     fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").expect("write");
     fs::write(repo.join(".gitignore"), "*.tfstate\n").expect("write");
-    render(&repo);
+    new_standard(&repo);
     assert_eq!(read(&repo, ".gitignore"), "*.tfstate\n");
     assert!(repo.join("lzgen.yaml").is_file());
     // A generated path among the hidden entries (.github) is not empty.
@@ -218,7 +211,7 @@ fn a_folder_holding_only_what_a_fresh_clone_has_counts_as_empty() {
 #[test]
 fn update_without_lzgens_state_refuses_and_writes_nothing() {
     let (_tmp, repo) = fresh_target();
-    render(&repo);
+    new_standard(&repo);
     fs::remove_dir_all(repo.join(".lzgen")).expect("rm");
     let before = read_tree(&repo);
     let out = lzgen()
@@ -290,7 +283,7 @@ fn a_repo_rendered_by_the_previous_lzgen_updates_cleanly() {
 #[test]
 fn plan_dir_is_update_dry_run() {
     let (_tmp, repo) = fresh_target();
-    render(&repo);
+    new_standard(&repo);
     add_a_region(&repo);
     let before = read_tree(&repo);
     let dir = repo.to_str().expect("utf-8");

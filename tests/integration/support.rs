@@ -24,6 +24,14 @@ pub fn fresh_target() -> (tempfile::TempDir, PathBuf) {
     (tmp, target)
 }
 
+/// `lzgen new TARGET --yes`: the standard landing zone written there.
+pub fn new_standard(target: &Path) {
+    lzgen()
+        .args(["new", target.to_str().expect("utf-8"), "--yes"])
+        .assert()
+        .success();
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

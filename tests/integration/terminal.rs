@@ -419,10 +419,7 @@ fn suggestions_from_then_write_menu(p: &mut PtySession) {
 #[test]
 fn update_ask_runs_the_wizard_over_the_repos_answers_and_keeps_comments() {
     let (_tmp, target) = fresh_target();
-    crate::support::lzgen()
-        .args(["new", target.to_str().expect("utf-8"), "--yes"])
-        .assert()
-        .success();
+    crate::support::new_standard(&target);
     let answers = answers_of(&target).replace(
         "organization:\n",
         "# Owned by the platform team.\norganization:\n",
@@ -473,10 +470,7 @@ fn update_ask_runs_the_wizard_over_the_repos_answers_and_keeps_comments() {
 #[test]
 fn update_ask_without_a_terminal_exits_2() {
     let (_tmp, target) = fresh_target();
-    crate::support::lzgen()
-        .args(["new", target.to_str().expect("utf-8"), "--yes"])
-        .assert()
-        .success();
+    crate::support::new_standard(&target);
     let before = crate::support::read_tree(&target);
     crate::support::lzgen()
         .args(["update", target.to_str().expect("utf-8"), "--ask"])
